@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from .models import Company, Contact, Employee, EmployeeGroup
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+class EmployeeGroupInline(admin.TabularInline):
+    model = EmployeeGroup
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "cvr", "sector", "size_band", "is_public", "city"]
+    list_filter = ["sector", "size_band", "is_public"]
+    search_fields = ["name", "cvr", "city"]
+    inlines = [ContactInline, EmployeeGroupInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "role", "email", "phone"]
+    list_filter = ["role"]
+    search_fields = ["name", "email", "company__name"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+
+
+@admin.register(EmployeeGroup)
+class EmployeeGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "company"]
+    search_fields = ["name", "company__name"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "job_title", "group", "education_level", "active"]
+    list_filter = ["active", "education_level"]
+    search_fields = ["name", "job_title", "company__name"]
+    list_select_related = ["company", "group"]
+    autocomplete_fields = ["company", "group"]

@@ -1,0 +1,190 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+from .validators import validate_cvr
+
+
+class Sector(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    METAL = "metal", _("Metal and machinery")
+    CONSTRUCTION = "construction", _("Construction")
+    TRANSPORT = "transport", _("Transport and logistics")
+    FOOD = "food", _("Food production")
+    RETAIL = "retail", _("Retail and wholesale")
+    CLEANING = "cleaning", _("Cleaning and facility services")
+    HEALTH = "health", _("Health and care")
+    PUBLIC_ADMIN = "public_admin", _("Public administration")
+    ENERGY = "energy", _("Energy and utilities")
+    HOSPITALITY = "hospitality", _("Hotels and restaurants")
+    OTHER = "other", _("Other")
+
+
+class SizeBand(models.TextChoices):
+    MICRO = "1-9", _("1–9 employees")
+    SMALL = "10-49", _("10–49 employees")
+    MEDIUM = "50-249", _("50–249 employees")
+    LARGE = "250+", _("250 or more employees")
+
+
+class Company(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    cvr = models.CharField(
+        _("CVR number"),
+        max_length=8,
+        unique=True,
+        validators=[validate_cvr],
+        help_text=_("Eight digits, e.g. 10150817."),
+    )
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices)
+    is_public = models.BooleanField(
+        _("public workplace"),
+        default=False,
+        help_text=_("Municipality, region or state rather than a private company."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    strategy = models.TextField(
+        _("strategy"),
+        blank=True,
+        help_text=_("The company's business strategy as it bears on competences."),
+    )
+    development_plans = models.TextField(
+        _("development plans"),
+        blank=True,
+        help_text=_("Planned changes: technology, organisation, markets."),
+    )
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["sector"]),
+            models.Index(fields=["size_band"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(TimeStampedModel):
+    class Role(models.TextChoices):
+        HR = "hr", _("HR")
+        MANAGEMENT = "management", _("Management")
+        SHOP_STEWARD = "shop_steward", _("Shop steward")
+        OTHER = "other", _("Other")
+
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["company__name", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.company})"
+
+
+class EmployeeGroup(TimeStampedModel):
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="employee_groups",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("employee group")
+        verbose_name_plural = _("employee groups")
+        ordering = ["company__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "name"], name="unique_employee_group_per_company"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EducationLevel(models.TextChoices):
+    """Highest completed education; VEU compensation needs 'up to skilled level'."""
+
+    UNSKILLED = "unskilled", _("No vocational education (unskilled)")
+    SKILLED = "skilled", _("Vocational education (skilled)")
+    SHORT_HIGHER = "short_higher", _("Short higher education")
+    MEDIUM_HIGHER = "medium_higher", _("Medium-length higher education")
+    LONG_HIGHER = "long_higher", _("Long higher education")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+VEU_ELIGIBLE_LEVELS = (EducationLevel.UNSKILLED, EducationLevel.SKILLED)
+
+
+class Employee(TimeStampedModel):
+    """Minimal personal data (GDPR): no CPR number, no private contact details."""
+
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="employees",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    group = models.ForeignKey(
+        EmployeeGroup,
+        verbose_name=_("group"),
+        on_delete=models.SET_NULL,
+        related_name="employees",
+        null=True,
+        blank=True,
+    )
+    education_level = models.CharField(
+        _("education level"),
+        max_length=20,
+        choices=EducationLevel.choices,
+        default=EducationLevel.UNKNOWN,
+        help_text=_("Decides eligibility for VEU compensation."),
+    )
+    email = models.EmailField(
+        _("work e-mail"),
+        blank=True,
+        help_text=_("Optional; used only to send evaluation invitations."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["company", "active", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.group_id and self.company_id and self.group.company_id != self.company_id:
+            raise ValidationError({"group": _("The group must belong to the employee's company.")})
+
+    @property
+    def is_veu_eligible(self) -> bool:
+        return self.education_level in VEU_ELIGIBLE_LEVELS

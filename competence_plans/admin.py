@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from .models import CompetenceGoal, CompetencePlan, Enrollment, PlanActivity
+
+
+class CompetenceGoalInline(admin.TabularInline):
+    model = CompetenceGoal
+    extra = 0
+
+
+@admin.register(CompetencePlan)
+class CompetencePlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "version", "partnership", "status", "period_start", "period_end"]
+    list_filter = ["status", "partnership__lead_school"]
+    search_fields = ["title", "partnership__title", "partnership__company__name"]
+    list_select_related = ["partnership__company"]
+    autocomplete_fields = ["partnership", "previous_version", "created_by", "approved_by"]
+    inlines = [CompetenceGoalInline]
+
+
+@admin.register(CompetenceGoal)
+class CompetenceGoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "position"]
+    search_fields = ["title", "plan__title"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(PlanActivity)
+class PlanActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "plan", "amu_course", "days", "planned_start", "planned_end"]
+    list_filter = ["kind"]
+    search_fields = ["title", "plan__title", "amu_course__number", "amu_course__title"]
+    list_select_related = ["plan", "amu_course"]
+    autocomplete_fields = ["plan", "amu_course", "goal", "target_groups", "target_employees"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["employee", "course_block", "status", "plan_activity"]
+    list_filter = ["status"]
+    search_fields = ["employee__name", "course_block__reference", "course_block__course__number"]
+    list_select_related = ["employee", "course_block__course", "plan_activity"]
+    autocomplete_fields = ["employee", "course_block", "plan_activity"]

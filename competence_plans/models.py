@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from schools.validators import validate_half_days
+
+
+class CompetencePlan(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous_version = models.OneToOneField(
+        "self",
+        verbose_name=_("previous version"),
+        on_delete=models.PROTECT,
+        related_name="next_version",
+        null=True,
+        blank=True,
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    strategy_background = models.TextField(
+        _("strategy background"),
+        blank=True,
+        help_text=_("How the company's strategy makes these competences necessary."),
+    )
+    needs_analysis = models.TextField(_("needs analysis"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="created_plans",
+        null=True,
+        blank=True,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="approved_plans",
+        null=True,
+        blank=True,
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("competence plan")
+        verbose_name_plural = _("competence plans")
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="plan_period_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "title", "version"],
+                name="unique_plan_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True, approved_at__isnull=True)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="plan_approval_by_and_at_together",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+
+class CompetenceGoal(TimeStampedModel):
+    """A goal of the plan; activities name the goal they serve (traceability)."""
+
+    plan = models.ForeignKey(
+        CompetencePlan,
+        verbose_name=_("competence plan"),
+        on_delete=models.CASCADE,
+        related_name="goals",
+    )
+    title = models.CharField(_("goal"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("competence goal")
+        verbose_name_plural = _("competence goals")
+        ordering = ["plan", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlanActivity(TimeStampedModel):
+    class Kind(models.TextChoices):
+        AMU_COURSE = "amu_course", _("AMU course")
+        STAGED_LEARNING = "staged_learning", _("Staged learning at the workplace")
+        INFORMAL_LEARNING = "informal_learning", _("Informal workplace learning")
+        OTHER_EDUCATION = "other_education", _("Other education")
+
+    plan = models.ForeignKey(
+        CompetencePlan,
+        verbose_name=_("competence plan"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amu_course = models.ForeignKey(
+        "schools.AmuCourse",
+        verbose_name=_("AMU course"),
+        on_delete=models.PROTECT,
+        related_name="plan_activities",
+        null=True,
+        blank=True,
+    )
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    goal = models.ForeignKey(
+        CompetenceGoal,
+        verbose_name=_("competence goal"),
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        null=True,
+        blank=True,
+    )
+    target_groups = models.ManyToManyField(
+        "companies.EmployeeGroup",
+        verbose_name=_("target groups"),
+        related_name="plan_activities",
+        blank=True,
+    )
+    target_employees = models.ManyToManyField(
+        "companies.Employee",
+        verbose_name=_("named employees"),
+        related_name="plan_activities",
+        blank=True,
+    )
+    planned_start = models.DateField(_("planned from"))
+    planned_end = models.DateField(_("planned until"))
+    days = models.DecimalField(
+        _("days per participant"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[validate_half_days],
+    )
+    responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("plan activity")
+        verbose_name_plural = _("plan activities")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="amu_course") & Q(amu_course__isnull=False))
+                | (~Q(kind="amu_course") & Q(amu_course__isnull=True)),
+                name="activity_amu_course_exactly_for_amu_kind",
+            ),
+            models.CheckConstraint(condition=Q(days__gt=0), name="activity_positive_days"),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")),
+                name="activity_planned_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.AMU_COURSE and not self.amu_course_id:
+            errors["amu_course"] = _("Choose the AMU course for an AMU activity.")
+        if self.kind and self.kind != self.Kind.AMU_COURSE and self.amu_course_id:
+            errors["amu_course"] = _(
+                "Only AMU course activities link to the AMU catalogue; clear the course "
+                "or change the kind."
+            )
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = _("The activity cannot end before it starts.")
+        if self.goal_id and self.plan_id and self.goal.plan_id != self.plan_id:
+            errors["goal"] = _("The goal must belong to the same plan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Enrollment(TimeStampedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ENROLLED = "enrolled", _("Enrolled")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    employee = models.ForeignKey(
+        "companies.Employee",
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    course_block = models.ForeignKey(
+        "schools.CourseBlock",
+        verbose_name=_("course block"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    plan_activity = models.ForeignKey(
+        PlanActivity,
+        verbose_name=_("plan activity"),
+        on_delete=models.SET_NULL,
+        related_name="enrollments",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["course_block", "employee__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "course_block"], name="unique_enrollment_per_block"
+            )
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.employee} – {self.course_block}"
+
+    def clean(self):
+        errors = {}
+        activity = self.plan_activity if self.plan_activity_id else None
+        if (
+            activity
+            and self.course_block_id
+            and activity.amu_course_id != self.course_block.course_id
+        ):
+            errors["plan_activity"] = _("The plan activity is for another course than this block.")
+        if (
+            activity
+            and self.employee_id
+            and activity.plan.partnership.company_id != self.employee.company_id
+        ):
+            errors["employee"] = _("The employee works for another company than the plan's.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# Enrollment states that count as (planned) participation in figures.
+PARTICIPATING_STATUSES = (
+    Enrollment.Status.PLANNED,
+    Enrollment.Status.ENROLLED,
+    Enrollment.Status.COMPLETED,
+)

@@ -1,0 +1,120 @@
+"""What the home page shows each role: its real starting point."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import partnerships_for, plans_for, roles_of
+from accounts.models import SchoolRole
+from competence_plans.selectors import plans_figures
+from partnerships.models import Partnership
+from partnerships.selectors import partnership_rows, status_counts
+from schools.selectors import upcoming_blocks_taught_by
+
+ROWS_PER_SECTION = 25
+
+
+@dataclass
+class PartnershipSection:
+    key: str
+    title: str
+    statuses: list[tuple[str, str, int]]
+    rows: list[Partnership]
+    show_school: bool = True
+    show_coordinator: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(count for _status, _label, count in self.statuses)
+
+
+@dataclass
+class HomeContext:
+    roles: object
+    partnership_sections: list[PartnershipSection] = field(default_factory=list)
+    taught_blocks: list | None = None
+    company_plans: list | None = None
+
+
+def _section(key, title, partnerships: QuerySet[Partnership], **options) -> PartnershipSection:
+    """Two queries: the status summary and the first rows, newest activity first."""
+    rows = partnership_rows(partnerships).order_by("-updated_at", "pk")[:ROWS_PER_SECTION]
+    return PartnershipSection(
+        key=key,
+        title=title,
+        statuses=status_counts(partnerships),
+        rows=list(rows),
+        **options,
+    )
+
+
+def _join(objects) -> str:
+    return ", ".join(str(o) for o in objects)
+
+
+def home_context(user, *, today: dt.date) -> HomeContext:
+    roles = roles_of(user)
+    context = HomeContext(roles=roles)
+    visible = partnerships_for(user)
+    sections = context.partnership_sections
+
+    if roles.has_school_role(SchoolRole.COORDINATOR):
+        sections.append(
+            _section(
+                "coordinator",
+                _("Partnerships you coordinate"),
+                visible.filter(coordinator=user),
+                show_coordinator=False,
+            )
+        )
+    led_schools = roles.schools(SchoolRole.LEADER)
+    if led_schools:
+        school_ids = [school.pk for school in led_schools]
+        sections.append(
+            _section(
+                "leader",
+                _("Partnerships of %(schools)s") % {"schools": _join(led_schools)},
+                visible.filter(pk__in=_partnerships_of_schools(school_ids)),
+            )
+        )
+    served = roles.schools(SchoolRole.CONSULTANT)
+    if served:
+        school_ids = [school.pk for school in served]
+        sections.append(
+            _section(
+                "consultant",
+                _("Partnerships in the schools you serve"),
+                visible.filter(pk__in=_partnerships_of_schools(school_ids)),
+            )
+        )
+    companies = roles.all_companies
+    if companies:
+        company_ids = [company.pk for company in companies]
+        sections.append(
+            _section(
+                "company",
+                _("Partnerships of %(companies)s") % {"companies": _join(companies)},
+                visible.filter(company__in=company_ids),
+            )
+        )
+        plans = list(
+            plans_for(user)
+            .filter(partnership__company__in=company_ids)
+            .select_related("partnership__company", "partnership__lead_school")
+            .order_by("-period_start", "title", "-version")[:ROWS_PER_SECTION]
+        )
+        figures = plans_figures(plans)
+        context.company_plans = [(plan, figures[plan.pk]) for plan in plans]
+    if roles.has_school_role(SchoolRole.TEACHER):
+        context.taught_blocks = upcoming_blocks_taught_by(user, today=today)
+    if user.is_superuser and not sections:
+        sections.append(_section("all", _("All partnerships"), visible))
+    return context
+
+
+def _partnerships_of_schools(school_ids: list[int]) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(
+        Q(lead_school__in=school_ids) | Q(other_schools__in=school_ids)
+    ).values("pk")

@@ -1,0 +1,27 @@
+from django import template
+
+register = template.Library()
+
+# Bootstrap "text-bg-*" classes pick a text colour with enough contrast (WCAG AA).
+STATUS_STYLES = {
+    "prospect": "text-bg-light border",
+    "agreement_draft": "text-bg-warning",
+    "active": "text-bg-success",
+    "evaluation": "text-bg-info",
+    "concluded": "text-bg-secondary",
+    "paused": "text-bg-dark",
+    "draft": "text-bg-light border",
+    "proposed": "text-bg-warning",
+    "approved": "text-bg-success",
+    "in_progress": "text-bg-primary",
+    "completed": "text-bg-secondary",
+    "planned": "text-bg-light border",
+    "confirmed": "text-bg-success",
+    "held": "text-bg-secondary",
+    "cancelled": "text-bg-danger",
+}
+
+
+@register.simple_tag
+def status_class(status: str) -> str:
+    return STATUS_STYLES.get(status, "text-bg-light border")

@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import AmuCourse, CourseBlock, Department, Fkb, School
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "city"]
+    search_fields = ["name", "short_name", "city"]
+    inlines = [DepartmentInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "school"]
+    list_filter = ["school"]
+    search_fields = ["name", "school__name"]
+    list_select_related = ["school"]
+
+
+@admin.register(Fkb)
+class FkbAdmin(admin.ModelAdmin):
+    list_display = ["code", "title"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(AmuCourse)
+class AmuCourseAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "duration_days", "fkb", "active", "is_sample"]
+    list_filter = ["active", "is_sample", "fkb"]
+    search_fields = ["number", "title", "fkb__code", "fkb__title"]
+    list_select_related = ["fkb"]
+    autocomplete_fields = ["fkb"]
+
+
+@admin.register(CourseBlock)
+class CourseBlockAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "course",
+        "school",
+        "iso_year",
+        "iso_week",
+        "start_date",
+        "location",
+        "capacity",
+        "status",
+    ]
+    list_filter = ["status", "location", "school", "iso_year"]
+    search_fields = ["reference", "course__number", "course__title", "company__name"]
+    list_select_related = ["course", "school"]
+    autocomplete_fields = ["course", "company", "department", "teachers"]
+    date_hierarchy = "start_date"
