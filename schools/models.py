@@ -192,7 +192,15 @@ class CourseBlock(TimeStampedModel):
         related_name="taught_blocks",
         blank=True,
     )
-    capacity = models.PositiveSmallIntegerField(_("capacity"), default=16)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=16,
+        validators=[
+            MinValueValidator(
+                1, message=_("A course block needs room for at least one participant.")
+            )
+        ],
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo.seed import DEMO_PASSWORD, seed_demo
+from core.demo.base import DEMO_PASSWORD
+from core.demo.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,83 @@
+"""Project-wide test fixtures: personas for every role plus outsiders.
+
+Two schools and two companies, so every test can check that one tenant never sees
+the other's data (healthchecks' alice/bob/charlie, extended to our roles).
+"""
+
+import os
+
+import pytest
+
+from tests.factories import (
+    CompanyFactory,
+    CompanyMembershipFactory,
+    PartnershipFactory,
+    SchoolFactory,
+    SchoolMembershipFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def world(db):
+    """Two schools, two companies, one partnership each, and a user per role."""
+    from accounts.models import CompanyRole, SchoolRole
+
+    school_a, school_b = SchoolFactory(), SchoolFactory()
+    company_a, company_b = CompanyFactory(), CompanyFactory()
+    people = {}
+    for name, school, role in [
+        ("coordinator", school_a, SchoolRole.COORDINATOR),
+        ("leader", school_a, SchoolRole.LEADER),
+        ("teacher", school_a, SchoolRole.TEACHER),
+        ("consultant", school_a, SchoolRole.CONSULTANT),
+        ("other_coordinator", school_b, SchoolRole.COORDINATOR),
+        ("other_leader", school_b, SchoolRole.LEADER),
+    ]:
+        people[name] = SchoolMembershipFactory(school=school, role=role).user
+    people["hr"] = CompanyMembershipFactory(company=company_a, role=CompanyRole.HR).user
+    people["other_hr"] = CompanyMembershipFactory(company=company_b, role=CompanyRole.HR).user
+    people["nobody"] = UserFactory()
+    people["admin"] = UserFactory(is_superuser=True, is_staff=True)
+    partnership_a = PartnershipFactory(
+        company=company_a, lead_school=school_a, coordinator=people["coordinator"]
+    )
+    partnership_b = PartnershipFactory(
+        company=company_b, lead_school=school_b, coordinator=people["other_coordinator"]
+    )
+    return {
+        "school_a": school_a,
+        "school_b": school_b,
+        "company_a": company_a,
+        "company_b": company_b,
+        "partnership_a": partnership_a,
+        "partnership_b": partnership_b,
+        **people,
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by the service they need so a laptop can skip them with a reason."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """On CI a skip is a failure: every service the suite needs must be there."""
+    if os.environ.get("CI") != "true":
+        return
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        terminalreporter.section("CI=true: skipped tests are failures", sep="!")
+        for report in skipped:
+            terminalreporter.write_line(f"{report.nodeid}: {report.longrepr}")
+        terminalreporter._session.exitstatus = 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CI") == "true":
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter and reporter.stats.get("skipped"):
+            session.exitstatus = 1
