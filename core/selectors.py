@@ -11,7 +11,7 @@ from accounts.models import SchoolRole
 from competence_plans.selectors import plans_figures
 from partnerships.models import Partnership
 from partnerships.selectors import partnership_rows, status_counts
-from schools.selectors import upcoming_blocks_taught_by
+from schools.selectors import upcoming_blocks_of_partnerships, upcoming_blocks_taught_by
 
 ROWS_PER_SECTION = 25
 
@@ -35,6 +35,7 @@ class HomeContext:
     roles: object
     partnership_sections: list[PartnershipSection] = field(default_factory=list)
     taught_blocks: list | None = None
+    partnership_blocks: list | None = None
     company_plans: list | None = None
 
 
@@ -60,12 +61,16 @@ def home_context(user, *, today: dt.date) -> HomeContext:
     visible = partnerships_for(user)
     sections = context.partnership_sections
 
+    # Blocks of the partnerships a coordinator runs or an HR person's company is in.
+    block_partnerships = Partnership.objects.none()
     if roles.has_school_role(SchoolRole.COORDINATOR):
+        coordinated = visible.filter(coordinator=user)
+        block_partnerships = coordinated
         sections.append(
             _section(
                 "coordinator",
                 _("Partnerships you coordinate"),
-                visible.filter(coordinator=user),
+                coordinated,
                 show_coordinator=False,
             )
         )
@@ -92,6 +97,7 @@ def home_context(user, *, today: dt.date) -> HomeContext:
     companies = roles.all_companies
     if companies:
         company_ids = [company.pk for company in companies]
+        block_partnerships = block_partnerships | visible.filter(company__in=company_ids)
         sections.append(
             _section(
                 "company",
@@ -107,6 +113,10 @@ def home_context(user, *, today: dt.date) -> HomeContext:
         )
         figures = plans_figures(plans)
         context.company_plans = [(plan, figures[plan.pk]) for plan in plans]
+    if roles.has_school_role(SchoolRole.COORDINATOR) or companies:
+        context.partnership_blocks = upcoming_blocks_of_partnerships(
+            block_partnerships, today=today
+        )
     if roles.has_school_role(SchoolRole.TEACHER):
         context.taught_blocks = upcoming_blocks_taught_by(user, today=today)
     if user.is_superuser and not sections:

@@ -30,12 +30,27 @@ def course_block_aarselever(block: CourseBlock) -> Decimal:
     return aarselever(count * block.course_days)
 
 
-def upcoming_blocks_taught_by(user, *, today: dt.date, limit: int = 25) -> list[CourseBlock]:
-    blocks = CourseBlock.objects.filter(teachers=user, end_date__gte=today).exclude(
-        status=CourseBlock.Status.CANCELLED
-    )
+def _upcoming(blocks: QuerySet[CourseBlock], *, today: dt.date, limit: int) -> list[CourseBlock]:
+    upcoming = CourseBlock.objects.filter(
+        pk__in=blocks.filter(end_date__gte=today).values("pk")
+    ).exclude(status=CourseBlock.Status.CANCELLED)
     return list(
-        course_blocks_with_participation(blocks)
+        course_blocks_with_participation(upcoming)
         .select_related("course", "school", "company")
         .order_by("start_date", "course__number")[:limit]
     )
+
+
+def upcoming_blocks_taught_by(user, *, today: dt.date, limit: int = 25) -> list[CourseBlock]:
+    return _upcoming(CourseBlock.objects.filter(teachers=user), today=today, limit=limit)
+
+
+def upcoming_blocks_of_partnerships(
+    partnerships: QuerySet, *, today: dt.date, limit: int = 25
+) -> list[CourseBlock]:
+    """Blocks where the partnerships' plans have enrolled people, or held at their companies."""
+    blocks = CourseBlock.objects.filter(
+        Q(enrollments__plan_activity__plan__partnership__in=partnerships)
+        | Q(company__in=partnerships.values("company"))
+    )
+    return _upcoming(blocks, today=today, limit=limit)

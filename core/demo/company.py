@@ -377,7 +377,8 @@ def _seed_blocks_for_plan(partnership, plan_status, activities, employees, world
                     school,
                     year,
                     week,
-                    f"{activity.amu_course.number}-P{activity.pk}-{block_no + 1}",
+                    f"{activity.amu_course.number}-{partnership.company.cvr}"
+                    f"-{activity.position}.{block_no + 1}",
                 ),
                 iso_year=year,
                 iso_week=week,
@@ -451,6 +452,9 @@ def _seed_partnership_meetings(partnership, status, world, rng, report):
                 title="Send tilmeldinger til næste kvartal",
                 owner=partnership.coordinator,
                 due_date=world.today + dt.timedelta(days=rng.randint(-10, 14)),
+                # A concluded partnership has tied up its loose ends.
+                done=status == "concluded",
+                done_at=past + dt.timedelta(days=5) if status == "concluded" else None,
             ),
             ActionItem(
                 partnership=partnership,

@@ -1,0 +1,68 @@
+# Two commands matter: `make run` (set up and serve the demo) and `make test`.
+SHELL := /bin/bash
+# The first Python >= 3.11 on PATH (override: make run PYTHON=python3.12).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV := DJANGO_DEBUG=true
+
+.PHONY: run test lint format migrations-check deploy-check messages worker beat clean-venv
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime.stamp: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev.stamp: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime.stamp
+
+## run: install, migrate, seed the demo and serve it on http://127.0.0.1:8000
+run: $(VENV)/.runtime.stamp
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: install the test requirements and run the whole suite
+test: $(VENV)/.dev.stamp
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev.stamp
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev.stamp
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.runtime.stamp
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+## deploy-check: production settings must pass Django's deployment checklist
+deploy-check: $(VENV)/.runtime.stamp
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=partnerskab.example.dk \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## messages: extract and compile translations (needs gettext: apt-get install gettext)
+messages: $(VENV)/.runtime.stamp
+	$(DEV) $(BIN)/python manage.py makemessages -l da -l en --no-location \
+		--ignore=.venv --ignore=static --ignore=tests --ignore='*/tests/*'
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+worker: $(VENV)/.runtime.stamp
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: $(VENV)/.runtime.stamp
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+clean-venv:
+	rm -rf $(VENV)
