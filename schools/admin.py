@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from .models import AmuCourse, CourseBlock, Department, Fkb, School
 
@@ -10,6 +12,9 @@ class DepartmentInline(admin.TabularInline):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
     list_display = ["name", "short_name", "city"]
     search_fields = ["name", "short_name", "city"]
     inlines = [DepartmentInline]
