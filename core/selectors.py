@@ -36,6 +36,7 @@ class HomeContext:
     partnership_sections: list[PartnershipSection] = field(default_factory=list)
     taught_blocks: list | None = None
     partnership_blocks: list | None = None
+    rows_per_section: int = ROWS_PER_SECTION
     company_plans: list | None = None
 
 
@@ -115,10 +116,10 @@ def home_context(user, *, today: dt.date) -> HomeContext:
         context.company_plans = [(plan, figures[plan.pk]) for plan in plans]
     if roles.has_school_role(SchoolRole.COORDINATOR) or companies:
         context.partnership_blocks = upcoming_blocks_of_partnerships(
-            block_partnerships, today=today
+            block_partnerships, today=today, limit=ROWS_PER_SECTION
         )
     if roles.has_school_role(SchoolRole.TEACHER):
-        context.taught_blocks = upcoming_blocks_taught_by(user, today=today)
+        context.taught_blocks = upcoming_blocks_taught_by(user, today=today, limit=ROWS_PER_SECTION)
     if user.is_superuser and not sections:
         sections.append(_section("all", _("All partnerships"), visible))
     return context

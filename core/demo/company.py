@@ -54,7 +54,7 @@ def generated_company(index: int, world: World) -> tuple:
         world.schools[school_index].postal_code,
         school_index,
         [],
-        statuses[index % len(statuses)],
+        statuses[(index // len(world.schools)) % len(statuses)],
         coordinators[index % len(coordinators)].username,
         "Styrke konkurrenceevnen gennem et mere fleksibelt og kvalificeret personale.",
         "Investeringer i ny teknologi og mere selvstyrende teams.",
