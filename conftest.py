@@ -81,3 +81,66 @@ def pytest_sessionfinish(session, exitstatus):
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter and reporter.stats.get("skipped"):
             session.exitstatus = 1
+
+
+@pytest.fixture
+def tenants(world):
+    """`world` plus, for each side (a and b): a plan, employees, a course block with
+    an enrollment, a partnership meeting, an internal forum, an experience for the
+    school; and one network meeting and one network-wide experience across both."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from partnerships.models import Experience, Meeting
+    from tests.factories import (
+        CompetencePlanFactory,
+        CourseBlockFactory,
+        EmployeeFactory,
+        EnrollmentFactory,
+    )
+
+    starts = timezone.now() + dt.timedelta(days=7)
+    teachers = {"a": world["teacher"], "b": None}
+    authors = {"a": world["coordinator"], "b": world["other_coordinator"]}
+    for side in ("a", "b"):
+        partnership = world[f"partnership_{side}"]
+        school = world[f"school_{side}"]
+        world[f"plan_{side}"] = CompetencePlanFactory(partnership=partnership)
+        world[f"employee_{side}"] = EmployeeFactory(company=world[f"company_{side}"])
+        world[f"bystander_{side}"] = EmployeeFactory(company=world[f"company_{side}"])
+        world[f"block_{side}"] = CourseBlockFactory(
+            school=school, teachers=[teachers[side]] if teachers[side] else []
+        )
+        EnrollmentFactory(employee=world[f"employee_{side}"], course_block=world[f"block_{side}"])
+        world[f"meeting_{side}"] = Meeting.objects.create(
+            kind=Meeting.Kind.PARTNERSHIP,
+            partnership=partnership,
+            title=f"Møde {side}",
+            starts_at=starts,
+        )
+        forum = Meeting.objects.create(
+            kind=Meeting.Kind.INTERNAL_FORUM, title=f"Forum {side}", starts_at=starts
+        )
+        forum.schools.add(school)
+        world[f"forum_{side}"] = forum
+        world[f"experience_{side}"] = Experience.objects.create(
+            title=f"Erfaring {side}",
+            body="…",
+            author=authors[side],
+            school=school,
+            visibility=Experience.Visibility.SCHOOL,
+        )
+    network = Meeting.objects.create(
+        kind=Meeting.Kind.NETWORK, title="Netværksmøde", starts_at=starts
+    )
+    network.schools.add(world["school_a"], world["school_b"])
+    world["network_meeting"] = network
+    world["network_experience"] = Experience.objects.create(
+        title="Netværkserfaring",
+        body="…",
+        author=world["other_coordinator"],
+        school=world["school_b"],
+        visibility=Experience.Visibility.NETWORK,
+    )
+    return world

@@ -1,4 +1,6 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,3 +87,77 @@ class CompanyMembership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.company}"
+
+
+class UserSession(AbstractBaseSession):
+    """Django's database session plus the user it belongs to, so that all of one
+    user's sessions can be ended at once (deactivation, "log out everywhere")."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        null=True,
+        db_index=True,
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.sessions import SessionStore
+
+        return SessionStore
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when and from where. Append-only."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out after failed logins")
+        LOGOUT = "logout", _("Logged out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset by e-mail link")
+        USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        STATE_CHANGED = "state_changed", _("State changed")
+        DOWNLOAD = "download", _("File downloaded")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+        null=True,
+        blank=True,
+    )
+    # Kept as text so the trail survives the deletion of the user or the object.
+    actor_name = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
+    action = models.CharField(_("what"), max_length=40, choices=Action.choices, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("object type"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=250, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from core.demo.base import DEMO_PASSWORD
 from core.demo.seed import seed_demo
 
@@ -41,7 +42,7 @@ def test_home_requires_login(client):
 
 
 def test_logout_is_a_post_and_ends_the_session(client, demo):
-    client.login(username="tovholder", password=DEMO_PASSWORD)
+    client.force_login(User.objects.get(username="tovholder"))
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 302

@@ -25,3 +25,19 @@ STATUS_STYLES = {
 @register.simple_tag
 def status_class(status: str) -> str:
     return STATUS_STYLES.get(status, "text-bg-light border")
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta as people say it: '15 minutes', '2 hours', in the active language."""
+    import datetime as dt
+
+    from django.utils.translation import ngettext
+
+    if not isinstance(value, dt.timedelta):
+        return ""
+    minutes = max(1, round(value.total_seconds() / 60))
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}

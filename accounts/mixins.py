@@ -1,0 +1,38 @@
+"""Make the scoped lookup the easy path in views (pretix's permission middleware and
+healthchecks' _get_check_for_user are the models)."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.access import Capability, require
+
+
+def get_for_user_or_404(
+    scope: Callable[..., QuerySet],
+    user,
+    capability: str = Capability.VIEW,
+    **lookup,
+) -> Model:
+    """404 when the object is outside the user's scope, 403 without the capability."""
+    obj = get_object_or_404(scope(user), **lookup)
+    require(user, capability, obj)
+    return obj
+
+
+class ScopedObjectMixin(LoginRequiredMixin):
+    """For Detail/Update/Delete views: set ``scope`` (a ``*_for`` function wrapped in
+    staticmethod) and ``capability``; get_object() then answers 404 or 403."""
+
+    scope: Callable[..., QuerySet]
+    capability: str = Capability.VIEW
+
+    def get_queryset(self):
+        return self.scope(self.request.user)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        require(self.request.user, self.capability, obj)
+        return obj

@@ -1,0 +1,273 @@
+"""Every role sees exactly its own: scope (404) and capability (403) per persona.
+
+Two schools (a, b) and two companies (a, b); see the `world` and `tenants` fixtures.
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.generic import DetailView
+
+from accounts import access
+from accounts.access import Capability, can, require
+from accounts.mixins import ScopedObjectMixin, get_for_user_or_404
+from partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "coordinator",
+    "leader",
+    "teacher",
+    "consultant",
+    "other_coordinator",
+    "other_leader",
+    "hr",
+    "other_hr",
+    "nobody",
+    "admin",
+]
+# persona -> which side's objects it sees, per scope function ("ab" both, "" none)
+SCOPES = {
+    "partnerships_for": {
+        "coordinator": "a",
+        "leader": "a",
+        "teacher": "",
+        "consultant": "a",
+        "other_coordinator": "b",
+        "other_leader": "b",
+        "hr": "a",
+        "other_hr": "b",
+        "nobody": "",
+        "admin": "ab",
+    },
+    "employees_for": {
+        # consultants need no personal data; the teacher sees only their participant
+        "coordinator": "a",
+        "leader": "a",
+        "teacher": "a",
+        "consultant": "",
+        "other_coordinator": "b",
+        "other_leader": "b",
+        "hr": "a",
+        "other_hr": "b",
+        "nobody": "",
+        "admin": "ab",
+    },
+    "course_blocks_for": {
+        "coordinator": "a",
+        "leader": "a",
+        "teacher": "a",
+        "consultant": "a",
+        "other_coordinator": "b",
+        "other_leader": "b",
+        "hr": "a",
+        "other_hr": "b",
+        "nobody": "",
+        "admin": "ab",
+    },
+}
+SAME_AS_PARTNERSHIPS = {
+    "plans_for": "plan",
+    "companies_for": "company",
+}
+
+
+def ids(queryset):
+    return set(queryset.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_partnerships_plans_and_companies_follow_the_partnership(tenants, persona):
+    sides = SCOPES["partnerships_for"][persona]
+    user = tenants[persona]
+    expected = {tenants[f"partnership_{s}"].pk for s in sides}
+    assert ids(access.partnerships_for(user)) == expected
+    for function, key in SAME_AS_PARTNERSHIPS.items():
+        expected = {tenants[f"{key}_{s}"].pk for s in sides}
+        assert ids(getattr(access, function)(user)) == expected, function
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_employees_are_seen_only_by_those_who_work_with_them(tenants, persona):
+    sides = SCOPES["employees_for"][persona]
+    expected = set()
+    for side in sides:
+        expected.add(tenants[f"employee_{side}"].pk)
+        if persona != "teacher":  # a teacher sees participants, not the whole staff
+            expected.add(tenants[f"bystander_{side}"].pk)
+    assert ids(access.employees_for(tenants[persona])) == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_course_blocks_by_school_teacher_and_company(tenants, persona):
+    sides = SCOPES["course_blocks_for"][persona]
+    expected = {tenants[f"block_{s}"].pk for s in sides}
+    assert ids(access.course_blocks_for(tenants[persona])) == expected
+
+
+MEETINGS = {
+    # partnership meetings follow the partnership; forums the school's staff;
+    # the network meeting every school's staff; company users only their partnership's
+    "coordinator": {"meeting_a", "forum_a", "network_meeting"},
+    "leader": {"meeting_a", "forum_a", "network_meeting"},
+    "teacher": {"forum_a", "network_meeting"},
+    "consultant": {"meeting_a", "forum_a", "network_meeting"},
+    "other_coordinator": {"meeting_b", "forum_b", "network_meeting"},
+    "other_leader": {"meeting_b", "forum_b", "network_meeting"},
+    "hr": {"meeting_a"},
+    "other_hr": {"meeting_b"},
+    "nobody": set(),
+    "admin": {"meeting_a", "meeting_b", "forum_a", "forum_b", "network_meeting"},
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_meetings_scope(tenants, persona):
+    expected = {tenants[name].pk for name in MEETINGS[persona]}
+    assert ids(access.meetings_for(tenants[persona])) == expected
+
+
+def test_company_user_sees_a_network_meeting_they_take_part_in(tenants):
+    tenants["network_meeting"].participants.add(tenants["hr"])
+    assert tenants["network_meeting"].pk in ids(access.meetings_for(tenants["hr"]))
+
+
+EXPERIENCES = {
+    "coordinator": {"experience_a", "network_experience"},
+    "leader": {"experience_a", "network_experience"},
+    "teacher": {"experience_a", "network_experience"},
+    "consultant": {"experience_a", "network_experience"},
+    "other_coordinator": {"experience_b", "network_experience"},
+    "other_leader": {"experience_b", "network_experience"},
+    "hr": set(),
+    "other_hr": set(),
+    "nobody": set(),
+    "admin": {"experience_a", "experience_b", "network_experience"},
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_experiences_scope(tenants, persona):
+    expected = {tenants[name].pk for name in EXPERIENCES[persona]}
+    assert ids(access.experiences_for(tenants[persona])) == expected
+
+
+def test_deactivated_user_sees_nothing(tenants):
+    user = tenants["coordinator"]
+    user.is_active = False
+    user.save()
+    for function in [
+        "partnerships_for",
+        "plans_for",
+        "companies_for",
+        "employees_for",
+        "course_blocks_for",
+        "meetings_for",
+        "experiences_for",
+    ]:
+        assert not getattr(access, function)(user).exists(), function
+    assert not can(user, Capability.VIEW, tenants["partnership_a"])
+
+
+# (persona, capability, object key, allowed)
+CAPABILITIES = [
+    ("coordinator", Capability.EDIT, "partnership_a", True),
+    ("coordinator", Capability.EDIT, "partnership_b", False),
+    ("other_coordinator", Capability.EDIT, "partnership_a", False),
+    ("leader", Capability.VIEW, "partnership_a", True),
+    ("leader", Capability.EDIT, "partnership_a", False),
+    ("leader", Capability.APPROVE_AGREEMENT, "partnership_a", True),
+    ("leader", Capability.APPROVE_AGREEMENT, "partnership_b", False),
+    ("coordinator", Capability.APPROVE_AGREEMENT, "partnership_a", False),
+    ("hr", Capability.VIEW, "partnership_a", True),
+    ("hr", Capability.DOWNLOAD, "plan_a", True),
+    ("hr", Capability.EDIT, "partnership_a", False),
+    ("hr", Capability.APPROVE_PLAN, "plan_a", True),
+    ("hr", Capability.APPROVE_PLAN, "plan_b", False),
+    ("other_hr", Capability.DOWNLOAD, "plan_a", False),
+    ("coordinator", Capability.APPROVE_PLAN, "plan_a", False),
+    ("coordinator", Capability.EDIT, "plan_a", True),
+    ("hr", Capability.MANAGE_EMPLOYEES, "company_a", True),
+    ("hr", Capability.MANAGE_EMPLOYEES, "company_b", False),
+    ("coordinator", Capability.MANAGE_EMPLOYEES, "company_a", True),
+    ("leader", Capability.MANAGE_EMPLOYEES, "company_a", False),
+    ("coordinator", Capability.SCHEDULE_BLOCKS, "block_a", True),
+    ("coordinator", Capability.SCHEDULE_BLOCKS, "school_a", True),
+    ("teacher", Capability.VIEW, "block_a", True),
+    ("teacher", Capability.SCHEDULE_BLOCKS, "block_a", False),
+    ("hr", Capability.SCHEDULE_BLOCKS, "block_a", False),
+    ("leader", Capability.MANAGE_CATALOGUE, "school_a", True),
+    ("coordinator", Capability.MANAGE_CATALOGUE, "school_a", False),
+    ("consultant", Capability.EDIT, "network_meeting", True),
+    ("coordinator", Capability.EDIT, "network_meeting", False),
+    ("coordinator", Capability.EDIT, "meeting_a", True),
+    ("hr", Capability.EDIT, "meeting_a", False),
+    ("consultant", Capability.EDIT, "experience_a", True),
+    ("coordinator", Capability.EDIT, "experience_a", True),  # the author
+    ("leader", Capability.EDIT, "experience_a", False),
+    ("admin", Capability.APPROVE_PLAN, "plan_b", True),
+]
+
+
+@pytest.mark.parametrize(("persona", "capability", "key", "allowed"), CAPABILITIES)
+def test_capabilities(tenants, persona, capability, key, allowed):
+    assert can(tenants[persona], capability, tenants[key]) is allowed
+
+
+def test_network_and_catalogue_management_helpers(tenants):
+    assert access.can_manage_network(tenants["consultant"])
+    assert not access.can_manage_network(tenants["coordinator"])
+    assert access.can_manage_catalogue(tenants["leader"])
+    assert not access.can_manage_catalogue(tenants["hr"])
+
+
+def test_require_raises_403_with_a_translated_reason(tenants):
+    with pytest.raises(PermissionDenied) as error:
+        require(tenants["hr"], Capability.EDIT, tenants["partnership_a"])
+    assert "redigere" in str(error.value)  # Danish is the default language
+
+
+def test_get_for_user_or_404_answers_404_outside_scope_and_403_without_capability(tenants):
+    pk = tenants["partnership_a"].pk
+    with pytest.raises(Http404):
+        get_for_user_or_404(access.partnerships_for, tenants["other_hr"], pk=pk)
+    with pytest.raises(PermissionDenied):
+        get_for_user_or_404(access.partnerships_for, tenants["hr"], Capability.EDIT, pk=pk)
+    found = get_for_user_or_404(
+        access.partnerships_for, tenants["coordinator"], Capability.EDIT, pk=pk
+    )
+    assert found == tenants["partnership_a"]
+
+
+class PartnershipEditProbe(ScopedObjectMixin, DetailView):
+    """A view built the intended way, to prove the mixin's answers."""
+
+    model = Partnership
+    scope = staticmethod(access.partnerships_for)
+    capability = Capability.EDIT
+    template_name = "core/home.html"
+
+    def render_to_response(self, context, **kwargs):
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+
+@pytest.mark.parametrize(
+    ("persona", "outcome"),
+    [("coordinator", 200), ("leader", 403), ("hr", 403), ("other_hr", 404), ("nobody", 404)],
+)
+def test_scoped_object_mixin(rf, tenants, persona, outcome):
+    request = rf.get("/")
+    request.user = tenants[persona]
+    view = PartnershipEditProbe.as_view()
+    pk = tenants["partnership_a"].pk
+    if outcome == 200:
+        assert view(request, pk=pk).status_code == 200
+    elif outcome == 403:
+        with pytest.raises(PermissionDenied):
+            view(request, pk=pk)
+    else:
+        with pytest.raises(Http404):
+            view(request, pk=pk)
