@@ -64,6 +64,28 @@ def test_broker_url_turns_off_eager_celery():
     assert values["broker"] == "redis://127.0.0.1:6379/0"
 
 
+def test_email_url_configures_smtp():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, "
+        "s.EMAIL_HOST_USER]))"
+    )
+    default = run_django(code, DJANGO_SECRET_KEY="x" * 50)
+    assert json.loads(default.stdout)[0] == "django.core.mail.backends.console.EmailBackend"
+    smtp = run_django(
+        code,
+        DJANGO_SECRET_KEY="x" * 50,
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.dk:587",
+    )
+    assert json.loads(smtp.stdout) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.dk",
+        587,
+        True,
+        "mailer",
+    ]
+
+
 def test_veu_rate_is_a_setting():
     assert settings_with(DJANGO_SECRET_KEY="x" * 50, VEU_DAILY_RATE_DKK="950.5")["veu"] == "950.5"
 
