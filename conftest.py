@@ -131,6 +131,19 @@ def tenants(world):
             school=school,
             visibility=Experience.Visibility.SCHOOL,
         )
+    from companies.models import Contact, EmployeeGroup
+    from partnerships.models import ActionItem
+
+    world["contact_a"] = Contact.objects.create(
+        company=world["company_a"], name="Kontakt A", role=Contact.Role.HR
+    )
+    world["group_a"] = EmployeeGroup.objects.create(company=world["company_a"], name="Gruppe A")
+    world["action_item_a"] = ActionItem.objects.create(
+        meeting=world["meeting_a"],
+        partnership=world["partnership_a"],
+        title="Opgave A",
+        owner=world["coordinator"],
+    )
     network = Meeting.objects.create(
         kind=Meeting.Kind.NETWORK, title="Netværksmøde", starts_at=starts
     )

@@ -158,7 +158,10 @@ def companies_for(user) -> QuerySet[Company]:
     if user.is_superuser:
         return Company.objects.all()
     return Company.objects.filter(
-        Q(pk__in=partnerships_for(user).values("company_id")) | Q(pk__in=_company_ids(user))
+        Q(pk__in=partnerships_for(user).values("company_id"))
+        | Q(pk__in=_company_ids(user))
+        # A prospect registered by the user's school, before any partnership exists.
+        | Q(registered_by__in=_school_ids(user))
     )
 
 
@@ -293,8 +296,13 @@ def _company_capability(user, capability: str, company: Company) -> bool:
     if capability == Capability.VIEW:
         return companies_for(user).filter(pk=company.pk).exists()
     if capability in (Capability.EDIT, Capability.MANAGE_EMPLOYEES):
-        return _has_company_role(user, company.pk, CompanyRole.HR) or (
-            Partnership.objects.filter(company=company, coordinator=user).exists()
+        return (
+            _has_company_role(user, company.pk, CompanyRole.HR)
+            or Partnership.objects.filter(company=company, coordinator=user).exists()
+            or (
+                company.registered_by_id is not None
+                and _has_school_role(user, [company.registered_by_id], SchoolRole.COORDINATOR)
+            )
         )
     return False
 
@@ -335,6 +343,28 @@ def _experience_capability(user, capability: str, experience: Experience) -> boo
     return False
 
 
+def can_view_employees(user, company: Company) -> bool:
+    """Personal data: HR and managers of the company, its schools' coordinators and
+    leaders (through a partnership or as the registering school), superusers."""
+    if not _active(user):
+        return False
+    if user.is_superuser or _has_company_role(user, company.pk, *CompanyRole.values):
+        return True
+    school_ids = list(
+        Partnership.objects.filter(company=company).values_list("lead_school_id", flat=True)
+    ) + list(
+        Partnership.other_schools.through.objects.filter(partnership__company=company).values_list(
+            "school_id", flat=True
+        )
+    )
+    if company.registered_by_id:
+        school_ids.append(company.registered_by_id)
+    return (
+        _has_school_role(user, school_ids, *EMPLOYEE_READING_SCHOOL_ROLES)
+        or Partnership.objects.filter(company=company, coordinator=user).exists()
+    )
+
+
 def is_consultant(user) -> bool:
     return SchoolMembership.objects.filter(user=user, role=SchoolRole.CONSULTANT).exists()
 
@@ -342,6 +372,17 @@ def is_consultant(user) -> bool:
 def can_manage_network(user) -> bool:
     """Create network meetings and curate the experience log."""
     return _active(user) and (user.is_superuser or is_consultant(user))
+
+
+def registering_schools(user) -> QuerySet[School]:
+    """Schools on whose behalf the user may add companies and start partnerships."""
+    if not _active(user):
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(
+        pk__in=_school_ids(user, (SchoolRole.COORDINATOR, SchoolRole.LEADER))
+    )
 
 
 def can_manage_catalogue(user) -> bool:

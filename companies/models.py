@@ -58,6 +58,15 @@ class Company(TimeStampedModel):
         blank=True,
         help_text=_("Planned changes: technology, organisation, markets."),
     )
+    registered_by = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("registered by school"),
+        on_delete=models.SET_NULL,
+        related_name="registered_companies",
+        null=True,
+        blank=True,
+        help_text=_("The school that added the company; its staff see it before any partnership."),
+    )
 
     class Meta:
         verbose_name = _("company")

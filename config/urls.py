@@ -9,6 +9,8 @@ admin.site.site_title = "Partnerskab"
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
+    path("companies/", include("companies.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -3,13 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import partnerships_for, plans_for, roles_of
+from accounts.access import meetings_for, partnerships_for, plans_for, roles_of
 from accounts.models import SchoolRole
 from competence_plans.selectors import plans_figures
-from partnerships.models import Partnership
+from partnerships.meeting_selectors import upcoming_meetings
+from partnerships.models import ActionItem, Partnership
 from partnerships.selectors import partnership_rows, status_counts
 from schools.selectors import upcoming_blocks_of_partnerships, upcoming_blocks_taught_by
 
@@ -37,6 +39,8 @@ class HomeContext:
     taught_blocks: list | None = None
     partnership_blocks: list | None = None
     rows_per_section: int = ROWS_PER_SECTION
+    upcoming_meetings: list = field(default_factory=list)
+    open_action_items: list = field(default_factory=list)
     company_plans: list | None = None
 
 
@@ -122,6 +126,12 @@ def home_context(user, *, today: dt.date) -> HomeContext:
         context.taught_blocks = upcoming_blocks_taught_by(user, today=today, limit=ROWS_PER_SECTION)
     if user.is_superuser and not sections:
         sections.append(_section("all", _("All partnerships"), visible))
+    context.upcoming_meetings = upcoming_meetings(meetings_for(user), now=timezone.now())
+    context.open_action_items = list(
+        ActionItem.objects.filter(owner=user, done=False)
+        .select_related("meeting", "partnership__company")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
+    )
     return context
 
 

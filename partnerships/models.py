@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -60,6 +61,14 @@ class Partnership(TimeStampedModel):
         blank=True,
     )
     agreement_approved_at = models.DateTimeField(_("agreement approved at"), null=True, blank=True)
+    status_before_pause = models.CharField(
+        _("status before the pause"), max_length=20, choices=Status.choices, blank=True
+    )
+    last_activity_at = models.DateTimeField(
+        _("last activity"),
+        default=timezone.now,
+        help_text=_("When anything last happened in the partnership."),
+    )
 
     class Meta:
         verbose_name = _("partnership")
@@ -82,6 +91,7 @@ class Partnership(TimeStampedModel):
             models.Index(fields=["status"]),
             models.Index(fields=["end_date"]),
             models.Index(fields=["updated_at"]),
+            models.Index(fields=["last_activity_at"]),
         ]
 
     def __str__(self):

@@ -24,3 +24,65 @@ def status_counts(partnerships: QuerySet[Partnership]) -> list[tuple[str, str, i
     """(status, label, count) for every lifecycle state, zeros included; one query."""
     counted = dict(partnerships.order_by().values_list("status").annotate(n=Count("pk")))
     return [(status, label, counted.get(status, 0)) for status, label in Partnership.Status.choices]
+
+
+def partnership_list(
+    partnerships: QuerySet[Partnership], *, user, filters: dict, now
+) -> QuerySet[Partnership]:
+    """The partnership list: scope tab, filters, newest activity first; one query."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from accounts.models import SchoolMembership
+
+    scope = filters.get("scope") or "all"
+    if scope == "mine":
+        partnerships = partnerships.filter(coordinator=user)
+    elif scope == "school":
+        schools = SchoolMembership.objects.filter(user=user).values("school_id")
+        partnerships = partnerships.filter(
+            pk__in=Partnership.objects.filter(
+                Q(lead_school__in=schools) | Q(other_schools__in=schools)
+            ).values("pk")
+        )
+    if status := filters.get("status"):
+        partnerships = partnerships.filter(status=status)
+    if school := filters.get("school"):
+        partnerships = partnerships.filter(
+            pk__in=Partnership.objects.filter(
+                Q(lead_school=school) | Q(other_schools=school)
+            ).values("pk")
+        )
+    if coordinator := filters.get("coordinator"):
+        partnerships = partnerships.filter(coordinator=coordinator)
+    if q := filters.get("q"):
+        partnerships = partnerships.filter(Q(title__icontains=q) | Q(company__name__icontains=q))
+    activity = filters.get("activity")
+    if activity in ("7", "30"):
+        partnerships = partnerships.filter(
+            last_activity_at__gte=now - timedelta(days=int(activity))
+        )
+    elif activity == "stale60":
+        partnerships = partnerships.filter(last_activity_at__lt=now - timedelta(days=60))
+    return partnership_rows(partnerships).order_by("-last_activity_at", "pk")
+
+
+def partnership_timeline(partnership: Partnership, *, limit: int = 30):
+    """What happened: audit events on the partnership and its plans, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from accounts.models import AuditEvent
+
+    partnership_type = ContentType.objects.get_for_model(Partnership)
+    plan_type = ContentType.objects.get_for_model(CompetencePlan)
+    plan_ids = [str(pk) for pk in partnership.plans.values_list("pk", flat=True)]
+    return list(
+        AuditEvent.objects.filter(
+            Q(target_type=partnership_type, target_id=str(partnership.pk))
+            | Q(target_type=plan_type, target_id__in=plan_ids)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -59,14 +59,15 @@ def home(client, user, **headers):
 # teacher: blocks they teach (5)
 # hr: status counts, rows, plans, plan figures (activities, named, grouped), blocks (11)
 # nobody: nothing beyond the memberships (4)
+# and for everyone: upcoming meetings, my open action items (+2)
 QUERY_COUNTS = [
-    ("coordinator", 7),
-    ("leader", 6),
-    ("consultant", 6),
-    ("teacher", 5),
-    ("hr", 11),
-    ("admin", 6),
-    ("nobody", 4),
+    ("coordinator", 9),
+    ("leader", 8),
+    ("consultant", 8),
+    ("teacher", 7),
+    ("hr", 13),
+    ("admin", 8),
+    ("nobody", 6),
 ]
 
 

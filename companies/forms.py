@@ -1,0 +1,135 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import (
+    Company,
+    Contact,
+    EducationLevel,
+    Employee,
+    EmployeeGroup,
+    Sector,
+    SizeBand,
+)
+from schools.models import School
+
+ANY = [("", _("All"))]
+
+
+class CompanyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, CVR or city"))
+    sector = forms.ChoiceField(label=_("Sector"), choices=ANY + Sector.choices, required=False)
+    size_band = forms.ChoiceField(label=_("Size"), choices=ANY + SizeBand.choices, required=False)
+    ownership = forms.ChoiceField(
+        label=_("Public or private"),
+        choices=ANY + [("public", _("Public")), ("private", _("Private"))],
+        required=False,
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All")
+    )
+    active_partnership = forms.ChoiceField(
+        label=_("Active partnership"),
+        choices=ANY + [("yes", _("Yes")), ("no", _("No"))],
+        required=False,
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "cvr",
+            "sector",
+            "size_band",
+            "is_public",
+            "address",
+            "postal_code",
+            "city",
+            "strategy",
+            "development_plans",
+        ]
+        widgets = {
+            "strategy": forms.Textarea(attrs={"rows": 5}),
+            "development_plans": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean_cvr(self):
+        # People paste CVR numbers with spaces or a "DK" prefix.
+        value = self.cleaned_data["cvr"].upper().removeprefix("DK").replace(" ", "")
+        return value
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].strip()
+        if value and not (len(value) == 4 and value.isdigit()):
+            raise forms.ValidationError(_("A Danish postal code has four digits."))
+        return value
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "job_title", "email", "phone"]
+
+
+class EmployeeGroupForm(forms.ModelForm):
+    class Meta:
+        model = EmployeeGroup
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class EmployeeForm(forms.ModelForm):
+    class Meta:
+        model = Employee
+        fields = ["name", "job_title", "group", "education_level", "email"]
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = company.employee_groups.order_by("name")
+        self.fields["education_level"].choices = EducationLevel.choices
+
+
+class EmployeeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=EmployeeGroup.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("active", _("Active")), ("inactive", _("Deactivated")), ("all", _("All"))],
+        required=False,
+    )
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = company.employee_groups.order_by("name")
+
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class EmployeeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "Columns: name, job title, group, education level (optionally e-mail). "
+            "Danish or English headings."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload

@@ -1,0 +1,115 @@
+"""Writes for companies, contacts, groups and employees."""
+
+from django.db import transaction
+
+from accounts.models import AuditEvent, User
+from accounts.services import audit_record
+from companies.importing import ImportRow
+from companies.models import Company, Contact, Employee, EmployeeGroup
+from schools.models import School
+
+
+def _save(instance, **fields):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def company_create(*, by: User, registered_by: School | None, **fields) -> Company:
+    company = _save(Company(registered_by=registered_by), **fields)
+    audit_record(action=AuditEvent.Action.CREATED, actor=by, target=company)
+    return company
+
+
+@transaction.atomic
+def company_update(*, company: Company, by: User, **fields) -> Company:
+    changed = sorted(k for k, v in fields.items() if getattr(company, k) != v)
+    _save(company, **fields)
+    if changed:
+        audit_record(
+            action=AuditEvent.Action.UPDATED, actor=by, target=company, data={"fields": changed}
+        )
+    return company
+
+
+def contact_create(*, company: Company, **fields) -> Contact:
+    return _save(Contact(company=company), **fields)
+
+
+def contact_update(*, contact: Contact, **fields) -> Contact:
+    return _save(contact, **fields)
+
+
+def contact_delete(*, contact: Contact) -> None:
+    contact.delete()
+
+
+def employee_group_create(*, company: Company, **fields) -> EmployeeGroup:
+    return _save(EmployeeGroup(company=company), **fields)
+
+
+def employee_group_update(*, group: EmployeeGroup, **fields) -> EmployeeGroup:
+    return _save(group, **fields)
+
+
+def employee_create(*, company: Company, **fields) -> Employee:
+    return _save(Employee(company=company), **fields)
+
+
+def employee_update(*, employee: Employee, **fields) -> Employee:
+    return _save(employee, **fields)
+
+
+@transaction.atomic
+def employee_set_active(*, employee: Employee, active: bool, by: User) -> Employee:
+    """Deactivate (or bring back) an employee; their history stays."""
+    if employee.active != active:
+        employee.active = active
+        employee.save(update_fields=["active", "updated_at"])
+        audit_record(
+            action=AuditEvent.Action.UPDATED,
+            actor=by,
+            target=employee,
+            data={"fields": ["active"], "active": active},
+        )
+    return employee
+
+
+@transaction.atomic
+def employees_import(*, company: Company, rows: list[ImportRow], by: User) -> dict[str, int]:
+    """Write every row or none: create missing groups, add new employees and update
+    those whose name matches an existing one. Rows must have been checked."""
+    if any(row.errors for row in rows):
+        raise ValueError("Rows with errors cannot be imported.")
+    groups = {g.name.lower(): g for g in company.employee_groups.all()}
+    existing = {e.name.strip().lower(): e for e in company.employees.all()}
+    created = updated = new_groups = 0
+    for row in rows:
+        group = None
+        if row.group:
+            group = groups.get(row.group.lower())
+            if group is None:
+                group = employee_group_create(company=company, name=row.group)
+                groups[row.group.lower()] = group
+                new_groups += 1
+        fields = {
+            "name": row.name,
+            "job_title": row.job_title,
+            "group": group,
+            "education_level": row.education_level,
+            "email": row.email,
+            "active": True,
+        }
+        employee = existing.get(row.name.lower())
+        if employee is None:
+            employee_create(company=company, **fields)
+            created += 1
+        else:
+            employee_update(employee=employee, **fields)
+            updated += 1
+    summary = {"created": created, "updated": updated, "groups": new_groups}
+    audit_record(action=AuditEvent.Action.IMPORTED, actor=by, target=company, data=summary)
+    return summary

@@ -1,0 +1,387 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts.access import (
+    Capability,
+    can,
+    can_view_employees,
+    companies_for,
+    partnerships_for,
+    registering_schools,
+    schools_for,
+)
+from accounts.mixins import get_for_user_or_404
+from accounts.services import audit_download
+from core.pagination import paginate
+from partnerships.selectors import partnership_rows
+
+from . import services
+from .forms import (
+    CompanyFilterForm,
+    CompanyForm,
+    ContactForm,
+    EmployeeFilterForm,
+    EmployeeForm,
+    EmployeeGroupForm,
+    EmployeeImportForm,
+)
+from .importing import ImportFileError, ImportRow, check_rows, read_table
+from .selectors import company_list, employee_groups_with_counts, employee_list
+
+
+class CompanyListView(LoginRequiredMixin, TemplateView):
+    template_name = "companies/company_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        form = CompanyFilterForm(self.request.GET or None, schools=schools_for(user))
+        filters = form.cleaned_data if form.is_valid() else {}
+        companies = company_list(companies_for(user), filters=filters)
+        return super().get_context_data(
+            filter_form=form,
+            page_obj=paginate(self.request, companies),
+            can_add=registering_schools(user).exists(),
+            **kwargs,
+        )
+
+
+class CompanyMixin(LoginRequiredMixin):
+    """Loads self.company in scope (404) and checks `capability` (403)."""
+
+    capability = Capability.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.company = get_for_user_or_404(
+            companies_for, request.user, self.capability, pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def company_url(self):
+        return reverse("companies:detail", args=[self.company.pk])
+
+
+class CompanyDetailView(CompanyMixin, TemplateView):
+    template_name = "companies/company_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, company = self.request.user, self.company
+        partnerships = partnership_rows(partnerships_for(user).filter(company=company))
+        return super().get_context_data(
+            company=company,
+            contacts=list(company.contacts.order_by("name")),
+            groups=list(employee_groups_with_counts(company)),
+            partnerships=list(partnerships.order_by("-last_activity_at")),
+            can_edit=can(user, Capability.EDIT, company),
+            can_manage_employees=can(user, Capability.MANAGE_EMPLOYEES, company),
+            can_view_employees=can_view_employees(user, company),
+            **kwargs,
+        )
+
+
+class FormPageMixin:
+    """Shared context for the simple form pages (templates/_form_page.html)."""
+
+    template_name = "_form_page.html"
+    page_title = ""
+    submit_label = None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=self.page_title,
+            submit_label=self.submit_label,
+            cancel_url=self.get_cancel_url(),
+            breadcrumbs=self.get_breadcrumbs(),
+            **kwargs,
+        )
+
+    def get_breadcrumbs(self):
+        return [(reverse("companies:list"), _("Companies"))]
+
+    def get_cancel_url(self):
+        return reverse("companies:list")
+
+
+class CompanyCreateView(LoginRequiredMixin, FormPageMixin, FormView):
+    form_class = CompanyForm
+    page_title = gettext_lazy("Add a company")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not registering_schools(request.user).exists():
+            raise PermissionDenied(_("Only coordinators and school leaders add companies."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        school = registering_schools(self.request.user).order_by("name").first()
+        company = services.company_create(
+            by=self.request.user, registered_by=school, **form.cleaned_data
+        )
+        messages.success(self.request, _("%(name)s was added.") % {"name": company.name})
+        return redirect("companies:detail", company.pk)
+
+
+class CompanyChildFormView(CompanyMixin, FormPageMixin, FormView):
+    capability = Capability.EDIT
+
+    def get_breadcrumbs(self):
+        return [
+            (reverse("companies:list"), _("Companies")),
+            (self.company_url(), self.company.name),
+        ]
+
+    def get_cancel_url(self):
+        return self.company_url()
+
+
+class CompanyUpdateView(CompanyChildFormView):
+    form_class = CompanyForm
+    page_title = gettext_lazy("Edit company")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.company}
+
+    def form_valid(self, form):
+        services.company_update(company=self.company, by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("The company was saved."))
+        return redirect(self.company_url())
+
+
+class ContactFormView(CompanyChildFormView):
+    form_class = ContactForm
+
+    def get_contact(self):
+        if "contact_pk" in self.kwargs:
+            return get_object_or_404(self.company.contacts, pk=self.kwargs["contact_pk"])
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_contact()}
+
+    def get_context_data(self, **kwargs):
+        self.page_title = _("Edit contact") if self.get_contact() else _("Add a contact")
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        contact = self.get_contact()
+        if contact:
+            services.contact_update(contact=contact, **form.cleaned_data)
+        else:
+            services.contact_create(company=self.company, **form.cleaned_data)
+        messages.success(self.request, _("The contact was saved."))
+        return redirect(self.company_url())
+
+
+class ContactDeleteView(CompanyMixin, View):
+    capability = Capability.EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, pk, contact_pk):
+        contact = get_object_or_404(self.company.contacts, pk=contact_pk)
+        services.contact_delete(contact=contact)
+        messages.success(request, _("%(name)s was removed.") % {"name": contact.name})
+        return redirect(self.company_url())
+
+
+class GroupFormView(CompanyChildFormView):
+    capability = Capability.MANAGE_EMPLOYEES
+    form_class = EmployeeGroupForm
+
+    def get_group(self):
+        if "group_pk" in self.kwargs:
+            return get_object_or_404(self.company.employee_groups, pk=self.kwargs["group_pk"])
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_group()
+        if kwargs["instance"] is None:
+            kwargs["instance"] = self.company.employee_groups.model(company=self.company)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        self.page_title = (
+            _("Edit employee group") if self.get_group() else _("Add an employee group")
+        )
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        group = self.get_group()
+        if group:
+            services.employee_group_update(group=group, **form.cleaned_data)
+        else:
+            services.employee_group_create(company=self.company, **form.cleaned_data)
+        messages.success(self.request, _("The group was saved."))
+        return redirect(self.company_url())
+
+
+class EmployeesMixin(CompanyMixin):
+    def check_can_view_employees(self):
+        if not can_view_employees(self.request.user, self.company):
+            raise PermissionDenied(_("Your role does not give access to the employees."))
+
+    def employees_url(self):
+        return reverse("companies:employees", args=[self.company.pk])
+
+
+class EmployeeListView(EmployeesMixin, TemplateView):
+    template_name = "companies/employee_list.html"
+
+    def get(self, request, *args, **kwargs):
+        self.check_can_view_employees()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        form = EmployeeFilterForm(self.request.GET or None, company=self.company)
+        filters = form.cleaned_data if form.is_valid() else {}
+        return super().get_context_data(
+            company=self.company,
+            filter_form=form,
+            page_obj=paginate(self.request, employee_list(self.company, filters=filters)),
+            can_manage=can(self.request.user, Capability.MANAGE_EMPLOYEES, self.company),
+            **kwargs,
+        )
+
+
+class EmployeeFormView(CompanyChildFormView):
+    capability = Capability.MANAGE_EMPLOYEES
+    form_class = EmployeeForm
+
+    def get_employee(self):
+        if "employee_pk" in self.kwargs:
+            return get_object_or_404(self.company.employees, pk=self.kwargs["employee_pk"])
+        return None
+
+    def get_form_kwargs(self):
+        instance = self.get_employee() or self.company.employees.model(company=self.company)
+        return {**super().get_form_kwargs(), "instance": instance, "company": self.company}
+
+    def get_context_data(self, **kwargs):
+        self.page_title = _("Edit employee") if self.get_employee() else _("Add an employee")
+        return super().get_context_data(**kwargs)
+
+    def get_cancel_url(self):
+        return reverse("companies:employees", args=[self.company.pk])
+
+    def form_valid(self, form):
+        employee = self.get_employee()
+        if employee:
+            services.employee_update(employee=employee, **form.cleaned_data)
+        else:
+            employee = services.employee_create(company=self.company, **form.cleaned_data)
+        messages.success(self.request, _("%(name)s was saved.") % {"name": employee.name})
+        return redirect(self.get_cancel_url())
+
+
+class EmployeeSetActiveView(CompanyMixin, View):
+    capability = Capability.MANAGE_EMPLOYEES
+    http_method_names = ["post"]
+
+    def post(self, request, pk, employee_pk):
+        employee = get_object_or_404(self.company.employees, pk=employee_pk)
+        active = request.POST.get("active") == "1"
+        services.employee_set_active(employee=employee, active=active, by=request.user)
+        message = _("%(name)s is active again.") if active else _("%(name)s was deactivated.")
+        messages.success(request, message % {"name": employee.name})
+        return redirect("companies:employees", self.company.pk)
+
+
+IMPORT_SESSION_KEY = "employee_import:{}"
+
+
+class EmployeeImportView(CompanyMixin, View):
+    """Upload → preview with each row's errors → confirm. Nothing is written until the
+    whole file is valid and the user confirms; the checked rows wait in the session."""
+
+    capability = Capability.MANAGE_EMPLOYEES
+    template_name = "companies/employee_import.html"
+
+    def render(self, form, rows=None):
+        rows = rows or []
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "company": self.company,
+                "form": form,
+                "rows": rows,
+                "error_count": sum(1 for row in rows if row.errors),
+                "new_count": sum(1 for row in rows if row.action == "new"),
+                "update_count": sum(1 for row in rows if row.action == "update"),
+                "new_groups": sorted({row.group for row in rows if row.new_group}),
+            },
+        )
+
+    def get(self, request, pk):
+        return self.render(EmployeeImportForm())
+
+    def post(self, request, pk):
+        key = IMPORT_SESSION_KEY.format(self.company.pk)
+        if "confirm" in request.POST:
+            return self.confirm(key)
+        form = EmployeeImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        try:
+            rows = check_rows(self.company, read_table(form.cleaned_data["file"]))
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.render(form)
+        if not any(row.errors for row in rows):
+            request.session[key] = [{"line": r.line, **r.as_data()} for r in rows]
+        else:
+            request.session.pop(key, None)
+        return self.render(EmployeeImportForm(), rows)
+
+    def confirm(self, key):
+        stored = self.request.session.pop(key, None)
+        if not stored:
+            messages.error(self.request, _("The preview has expired. Upload the file again."))
+            return redirect("companies:employee_import", self.company.pk)
+        rows = [ImportRow(**row) for row in stored]
+        summary = services.employees_import(company=self.company, rows=rows, by=self.request.user)
+        messages.success(
+            self.request,
+            _("Import done: %(created)s added, %(updated)s updated, %(groups)s new groups.")
+            % summary,
+        )
+        return redirect("companies:employees", self.company.pk)
+
+
+class EmployeeExportView(EmployeesMixin, View):
+    def get(self, request, pk):
+        self.check_can_view_employees()
+        filename = f"medarbejdere-{self.company.cvr}-{timezone.localdate():%Y%m%d}.csv"
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        # Semicolons and a byte-order mark: what Danish Excel opens without a wizard.
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [_("name"), _("job title"), _("group"), _("education level"), _("e-mail"), _("active")]
+        )
+        for employee in self.company.employees.select_related("group").order_by("name"):
+            writer.writerow(
+                [
+                    employee.name,
+                    employee.job_title,
+                    employee.group.name if employee.group else "",
+                    employee.get_education_level_display(),
+                    employee.email,
+                    _("yes") if employee.active else _("no"),
+                ]
+            )
+        audit_download(actor=request.user, target=self.company, filename=filename, request=request)
+        return response

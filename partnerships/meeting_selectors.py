@@ -1,0 +1,103 @@
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from partnerships.models import Experience, Meeting
+
+
+def meeting_list(meetings: QuerySet[Meeting], *, filters: dict, now) -> QuerySet[Meeting]:
+    when = filters.get("when") or "upcoming"
+    if when == "upcoming":
+        meetings = meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")
+    elif when == "past":
+        meetings = meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk")
+    else:
+        meetings = meetings.order_by("-starts_at", "-pk")
+    if kind := filters.get("kind"):
+        meetings = meetings.filter(kind=kind)
+    return meetings.select_related("partnership__company")
+
+
+def experience_search(experiences: QuerySet[Experience], *, filters: dict) -> QuerySet[Experience]:
+    """Full-text search in Danish on PostgreSQL (stemming, ranking); on SQLite every
+    word must appear in the title or the text."""
+    if theme := filters.get("theme"):
+        experiences = experiences.filter(themes=theme)
+    if school := filters.get("school"):
+        experiences = experiences.filter(school=school)
+    if partnership := filters.get("partnership"):
+        experiences = experiences.filter(partnership=partnership)
+    experiences = experiences.select_related("author", "school", "partnership__company")
+    query = (filters.get("q") or "").strip()
+    if not query:
+        return experiences.order_by("-created_at", "-pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="danish") + SearchVector(
+            "body", weight="B", config="danish"
+        )
+        search = SearchQuery(query, config="danish", search_type="websearch")
+        return (
+            experiences.annotate(rank=SearchRank(vector, search))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-created_at", "-pk")
+        )
+    for word in query.split():
+        experiences = experiences.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return experiences.order_by("-created_at", "-pk")
+
+
+def upcoming_meetings(meetings: QuerySet[Meeting], *, now, limit: int = 5) -> list[Meeting]:
+    return list(
+        meetings.filter(starts_at__gte=now)
+        .select_related("partnership__company")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545: lines longer than 75 octets continue on lines starting with a space."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode()
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += piece
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def meeting_ics(meeting: Meeting, *, host: str) -> str:
+    def stamp(moment: dt.datetime) -> str:
+        return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    ends = meeting.ends_at or meeting.starts_at + dt.timedelta(hours=1)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Partnerskab//Meetings//DA",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.pk}@{host}",
+        f"DTSTAMP:{stamp(timezone.now())}",
+        f"DTSTART:{stamp(meeting.starts_at)}",
+        f"DTEND:{stamp(ends)}",
+        f"SUMMARY:{_ics_text(meeting.title)}",
+        f"LOCATION:{_ics_text(meeting.place)}",
+        f"DESCRIPTION:{_ics_text(meeting.agenda)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

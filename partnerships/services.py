@@ -1,0 +1,377 @@
+"""Writes for partnerships: creation, editing, the agreement lifecycle, hand-over.
+
+The lifecycle is a state machine (TRANSITIONS): each transition names the states it
+leaves, the state it enters, the capability it needs and what must be filled in.
+Anything else is refused with a ValidationError whose message the user can act on.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.access import Capability, can
+from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
+from accounts.services import audit_record, audit_state_change
+from companies.models import Company
+from partnerships.models import Partnership
+from schools.models import School
+
+Status = Partnership.Status
+
+
+def _needs_goals(p: Partnership) -> str | None:
+    return None if p.goals.strip() else _("Describe the partnership's goals.")
+
+
+def _needs_coordinator(p: Partnership) -> str | None:
+    return None if p.coordinator_id else _("Choose a coordinator (tovholder).")
+
+
+def _needs_start_date(p: Partnership) -> str | None:
+    return None if p.start_date else _("Set the start date.")
+
+
+def _needs_terms(p: Partnership) -> str | None:
+    return None if p.agreement_terms.strip() else _("Write the agreement terms.")
+
+
+def _needs_end_date(p: Partnership) -> str | None:
+    return None if p.end_date else _("Set the end date before concluding.")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: Promise
+    sources: frozenset[str]
+    target: str | None  # None: back to the status before the pause
+    capability: str
+    requirements: tuple[Callable[[Partnership], str | None], ...] = field(default=())
+    style: str = "outline-primary"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "draft_agreement",
+            gettext_lazy("Start the agreement draft"),
+            frozenset({Status.PROSPECT}),
+            Status.AGREEMENT_DRAFT,
+            Capability.EDIT,
+            (_needs_coordinator,),
+        ),
+        Transition(
+            "approve_agreement",
+            gettext_lazy("Approve the agreement and activate"),
+            frozenset({Status.AGREEMENT_DRAFT}),
+            Status.ACTIVE,
+            Capability.APPROVE_AGREEMENT,
+            (_needs_terms, _needs_goals, _needs_coordinator, _needs_start_date),
+            style="success",
+        ),
+        Transition(
+            "start_evaluation",
+            gettext_lazy("Start the evaluation"),
+            frozenset({Status.ACTIVE}),
+            Status.EVALUATION,
+            Capability.EDIT,
+        ),
+        Transition(
+            "conclude",
+            gettext_lazy("Conclude the partnership"),
+            frozenset({Status.EVALUATION}),
+            Status.CONCLUDED,
+            Capability.EDIT,
+            (_needs_end_date,),
+        ),
+        Transition(
+            "pause",
+            gettext_lazy("Pause"),
+            frozenset({Status.AGREEMENT_DRAFT, Status.ACTIVE, Status.EVALUATION}),
+            Status.PAUSED,
+            Capability.EDIT,
+            style="outline-secondary",
+        ),
+        Transition(
+            "resume",
+            gettext_lazy("Resume"),
+            frozenset({Status.PAUSED}),
+            None,
+            Capability.EDIT,
+        ),
+    ]
+}
+
+
+def available_transitions(*, partnership: Partnership, user: User) -> list[Transition]:
+    """The transitions this user may start from the current state (requirements are
+    checked when they try, so they learn what is missing)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if partnership.status in t.sources and can(user, t.capability, partnership)
+    ]
+
+
+@transaction.atomic
+def partnership_transition(
+    *, partnership: Partnership, name: str, by: User, request=None
+) -> Partnership:
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    transition = TRANSITIONS.get(name)
+    if transition is None or partnership.status not in transition.sources:
+        raise ValidationError(
+            _("A partnership that is “%(status)s” cannot do that.")
+            % {"status": partnership.get_status_display()}
+        )
+    if not can(by, transition.capability, partnership):
+        raise PermissionDenied(_("Your role does not allow this step."))
+    missing = [message for check in transition.requirements if (message := check(partnership))]
+    if missing:
+        raise ValidationError(missing)
+    old = partnership.status
+    target = transition.target or partnership.status_before_pause or Status.ACTIVE
+    partnership.status_before_pause = old if target == Status.PAUSED else ""
+    partnership.status = target
+    if name == "approve_agreement":
+        partnership.agreement_approved_by = by
+        partnership.agreement_approved_at = timezone.now()
+        audit_record(
+            action=AuditEvent.Action.AGREEMENT_APPROVED,
+            actor=by,
+            target=partnership,
+            request=request,
+        )
+    partnership.last_activity_at = timezone.now()
+    partnership.full_clean()
+    partnership.save()
+    audit_state_change(
+        actor=by, target=partnership, field="status", old=old, new=target, request=request
+    )
+    return partnership
+
+
+def coordinator_candidates(partnership_or_school) -> QuerySet[User]:
+    """Coordinators at the partnership's schools (or at one school)."""
+    if isinstance(partnership_or_school, School):
+        school_ids = [partnership_or_school.pk]
+    else:
+        school_ids = [
+            partnership_or_school.lead_school_id,
+            *partnership_or_school.other_schools.values_list("pk", flat=True),
+        ]
+    return User.objects.filter(
+        is_active=True,
+        pk__in=SchoolMembership.objects.filter(
+            school_id__in=school_ids, role=SchoolRole.COORDINATOR
+        ).values("user_id"),
+    ).order_by("first_name", "last_name")
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    by: User,
+    company: Company,
+    lead_school: School,
+    title: str,
+    coordinator: User | None = None,
+    other_schools=(),
+    **fields,
+) -> Partnership:
+    partnership = Partnership(
+        company=company, lead_school=lead_school, title=title, coordinator=coordinator, **fields
+    )
+    partnership.full_clean()
+    partnership.save()
+    partnership.other_schools.set(other_schools)
+    audit_record(action=AuditEvent.Action.CREATED, actor=by, target=partnership)
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(
+    *, partnership: Partnership, by: User, other_schools=None, **fields
+) -> Partnership:
+    if (
+        partnership.is_agreement_approved
+        and fields.get("agreement_terms", partnership.agreement_terms)
+        != partnership.agreement_terms
+    ):
+        raise ValidationError(
+            {"agreement_terms": _("The agreement is approved; its terms can no longer change.")}
+        )
+    changed = sorted(k for k, v in fields.items() if getattr(partnership, k) != v)
+    for name, value in fields.items():
+        setattr(partnership, name, value)
+    partnership.last_activity_at = timezone.now()
+    partnership.full_clean()
+    partnership.save()
+    if other_schools is not None:
+        partnership.other_schools.set(other_schools)
+    if changed:
+        audit_record(
+            action=AuditEvent.Action.UPDATED,
+            actor=by,
+            target=partnership,
+            data={"fields": changed},
+        )
+    return partnership
+
+
+@transaction.atomic
+def partnership_hand_over(
+    *, partnership: Partnership, new_coordinator: User, by: User, request=None
+) -> Partnership:
+    """Give the partnership a new tovholder: an explicit, audited act."""
+    if not (
+        can(by, Capability.EDIT, partnership) or can(by, Capability.APPROVE_AGREEMENT, partnership)
+    ):
+        raise PermissionDenied(_("Only the coordinator or a school leader can hand over."))
+    if not coordinator_candidates(partnership).filter(pk=new_coordinator.pk).exists():
+        raise ValidationError(
+            {"coordinator": _("The new coordinator must be a coordinator at one of the schools.")}
+        )
+    old = partnership.coordinator
+    if old == new_coordinator:
+        raise ValidationError({"coordinator": _("That is already the coordinator.")})
+    partnership.coordinator = new_coordinator
+    partnership.last_activity_at = timezone.now()
+    partnership.save(update_fields=["coordinator", "last_activity_at", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.COORDINATOR_CHANGED,
+        actor=by,
+        target=partnership,
+        request=request,
+        data={"from": str(old) if old else "", "to": str(new_coordinator)},
+    )
+    return partnership
+
+
+def partnership_touch(*, partnership: Partnership) -> None:
+    """Something happened in the partnership (a meeting, an experience, a plan)."""
+    Partnership.objects.filter(pk=partnership.pk).update(last_activity_at=timezone.now())
+
+
+# --- meetings, action items, experiences -------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(*, by: User, schools=(), participants=(), contact_participants=(), **fields):
+    from partnerships.models import Meeting
+
+    meeting = Meeting(organiser=by, **fields)
+    meeting.full_clean()
+    meeting.save()
+    meeting.schools.set(schools)
+    meeting.participants.set(participants)
+    meeting.contact_participants.set(contact_participants)
+    if meeting.partnership_id:
+        audit_record(
+            action=AuditEvent.Action.MEETING_HELD,
+            actor=by,
+            target=meeting.partnership,
+            data={"meeting": meeting.pk, "title": meeting.title},
+        )
+        partnership_touch(partnership=meeting.partnership)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting, by: User, schools=None, participants=None, contact_participants=None, **fields
+):
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    for relation, values in [
+        ("schools", schools),
+        ("participants", participants),
+        ("contact_participants", contact_participants),
+    ]:
+        if values is not None:
+            getattr(meeting, relation).set(values)
+    if meeting.partnership_id:
+        partnership_touch(partnership=meeting.partnership)
+    return meeting
+
+
+def action_item_create(*, meeting, by: User, title: str, owner=None, due_date=None):
+    from partnerships.models import ActionItem
+
+    item = ActionItem(
+        meeting=meeting,
+        partnership=meeting.partnership,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+    )
+    item.full_clean()
+    item.save()
+    if meeting.partnership_id:
+        partnership_touch(partnership=meeting.partnership)
+    return item
+
+
+@transaction.atomic
+def action_item_set_done(*, item, done: bool, by: User):
+    item.done = done
+    item.done_at = timezone.now() if done else None
+    item.save(update_fields=["done", "done_at", "updated_at"])
+    if done and item.partnership_id:
+        audit_record(
+            action=AuditEvent.Action.ACTION_ITEM_DONE,
+            actor=by,
+            target=item.partnership,
+            data={"action_item": item.pk, "title": item.title},
+        )
+        partnership_touch(partnership=item.partnership)
+    return item
+
+
+def _themes(names: str):
+    from partnerships.models import Theme
+
+    themes = []
+    for name in {n.strip() for n in names.split(",") if n.strip()}:
+        theme = Theme.objects.filter(name__iexact=name).first()
+        themes.append(theme or Theme.objects.create(name=name[:100]))
+    return themes
+
+
+@transaction.atomic
+def experience_create(*, by: User, school: School, themes=(), new_themes: str = "", **fields):
+    from partnerships.models import Experience
+
+    experience = Experience(author=by, school=school, **fields)
+    experience.full_clean()
+    experience.save()
+    experience.themes.set([*themes, *_themes(new_themes)])
+    if experience.partnership_id:
+        audit_record(
+            action=AuditEvent.Action.EXPERIENCE_RECORDED,
+            actor=by,
+            target=experience.partnership,
+            data={"experience": experience.pk, "title": experience.title},
+        )
+        partnership_touch(partnership=experience.partnership)
+    return experience
+
+
+@transaction.atomic
+def experience_update(*, experience, by: User, themes=(), new_themes: str = "", **fields):
+    for name, value in fields.items():
+        setattr(experience, name, value)
+    experience.full_clean()
+    experience.save()
+    experience.themes.set([*themes, *_themes(new_themes)])
+    return experience
