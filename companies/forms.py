@@ -39,6 +39,11 @@ class CompanyFilterForm(forms.Form):
 
 
 class CompanyForm(forms.ModelForm):
+    # Longer than the stored eight digits: people paste "DK 1015 0817".
+    cvr = forms.CharField(
+        label=_("CVR number"), max_length=20, help_text=_("Eight digits, e.g. 10150817.")
+    )
+
     class Meta:
         model = Company
         fields = [

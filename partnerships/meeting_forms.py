@@ -100,6 +100,9 @@ class ActionItemForm(forms.ModelForm):
         widgets = {"due_date": DateInput()}
 
     def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault(
+            "instance", ActionItem(meeting=meeting, partnership_id=meeting.partnership_id)
+        )
         super().__init__(*args, **kwargs)
         people = meeting.participants.values("pk")
         organiser = [meeting.organiser_id] if meeting.organiser_id else []

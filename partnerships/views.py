@@ -147,9 +147,19 @@ class PartnershipCreateView(LoginRequiredMixin, PartnershipFormPageMixin, FormVi
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        initial = {"coordinator": self.request.user.pk}
-        if company := self.request.GET.get("company"):
-            initial["company"] = company
+        user = self.request.user
+        initial = {"coordinator": user.pk}
+        schools = list(registering_schools(user).values_list("pk", flat=True)[:2])
+        if len(schools) == 1:
+            initial["lead_school"] = schools[0]
+        company_pk = self.request.GET.get("company", "")
+        company = (
+            companies_for(user).filter(pk=company_pk).first() if company_pk.isdigit() else None
+        )
+        if company:
+            initial["company"] = company.pk
+            if company.registered_by_id in schools or len(schools) != 1:
+                initial.setdefault("lead_school", company.registered_by_id)
         return initial
 
     def get_form_kwargs(self):

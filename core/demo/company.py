@@ -91,6 +91,7 @@ def seed_company(index: int, spec: tuple, world: World, report: SeedReport) -> N
         city=city,
         strategy=strategy,
         development_plans=plans,
+        registered_by=world.schools[school_index],
     )
     report.add("companies")
     Contact.objects.bulk_create(
@@ -214,6 +215,8 @@ def _seed_partnership(company, school, other_indexes, status, coordinator, world
             if approved
             else None
         ),
+        # Some partnerships have gone quiet: the dashboards' attention list needs them.
+        last_activity_at=timezone.now() - dt.timedelta(days=rng.choice([1, 3, 8, 15, 30, 45, 75])),
     )
     if other_indexes:
         partnership.other_schools.set([world.schools[i] for i in other_indexes])

@@ -41,3 +41,13 @@ def duration(value) -> str:
         hours = minutes // 60
         return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """The translated label of a partnership or plan status code (for audit data)."""
+    from competence_plans.models import CompetencePlan
+    from partnerships.models import Partnership
+
+    labels = {**dict(CompetencePlan.Status.choices), **dict(Partnership.Status.choices)}
+    return labels.get(code, code or "–")
