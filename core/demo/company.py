@@ -5,8 +5,10 @@ import math
 import random
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from companies.models import Company, Contact, EducationLevel, Employee, EmployeeGroup
 from competence_plans.models import CompetenceGoal, CompetencePlan, Enrollment, PlanActivity
 from core.isoweek import iso_week_of
@@ -220,8 +222,58 @@ def _seed_partnership(company, school, other_indexes, status, coordinator, world
     )
     if other_indexes:
         partnership.other_schools.set([world.schools[i] for i in other_indexes])
+    _seed_history(partnership, world, report)
     report.add("partnerships")
     return partnership
+
+
+# The lifecycle path each demo status went through, for the timeline.
+LIFECYCLE_PATHS = {
+    "prospect": [],
+    "agreement_draft": ["agreement_draft"],
+    "active": ["agreement_draft", "active"],
+    "evaluation": ["agreement_draft", "active", "evaluation"],
+    "concluded": ["agreement_draft", "active", "evaluation", "concluded"],
+    "paused": ["agreement_draft", "active", "paused"],
+}
+
+
+def _seed_history(partnership, world, report) -> None:
+    """Audit events as the services would have written them, at plausible times."""
+    coordinator, leader = partnership.coordinator, world.leaders.get(partnership.lead_school_id)
+    begun = partnership.start_date or (world.today - dt.timedelta(days=40))
+    moment = timezone.make_aware(dt.datetime.combine(begun - dt.timedelta(days=60), dt.time(10)))
+    events = [AuditEvent(action=AuditEvent.Action.CREATED, created_at=moment)]
+    old = "prospect"
+    for step, new in enumerate(LIFECYCLE_PATHS[partnership.status]):
+        moment = moment + dt.timedelta(days=20 + 30 * step)
+        if new == "active" and partnership.agreement_approved_at:
+            moment = partnership.agreement_approved_at
+        actor = leader if new == "active" else coordinator
+        if new == "active":
+            events.append(
+                AuditEvent(
+                    action=AuditEvent.Action.AGREEMENT_APPROVED, created_at=moment, actor=leader
+                )
+            )
+        events.append(
+            AuditEvent(
+                action=AuditEvent.Action.STATE_CHANGED,
+                created_at=moment,
+                data={"field": "status", "from": old, "to": new},
+                actor=actor,
+            )
+        )
+        old = new
+    partnership_type = ContentType.objects.get_for_model(Partnership)
+    for event in events:
+        event.actor = event.actor or coordinator
+        event.actor_name = event.actor.get_username() if event.actor else ""
+        event.target_type = partnership_type
+        event.target_id = str(partnership.pk)
+        event.target_repr = str(partnership)[:250]
+    AuditEvent.objects.bulk_create(events)
+    report.add("audit_events", len(events))
 
 
 def _seed_plan(partnership, plan_status, sector, groups, employees, world, rng, report):
