@@ -138,6 +138,12 @@ def tenants(world):
         company=world["company_a"], name="Kontakt A", role=Contact.Role.HR
     )
     world["group_a"] = EmployeeGroup.objects.create(company=world["company_a"], name="Gruppe A")
+    from competence_plans.models import CompetenceGoal
+    from tests.factories import PlanActivityFactory
+
+    world["goal_a"] = CompetenceGoal.objects.create(plan=world["plan_a"], title="Mål A")
+    world["activity_a"] = PlanActivityFactory(plan=world["plan_a"], goal=world["goal_a"])
+    world["activity_a"].target_groups.add(world["group_a"])
     world["action_item_a"] = ActionItem.objects.create(
         meeting=world["meeting_a"],
         partnership=world["partnership_a"],

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CompetenceGoal, CompetencePlan, Enrollment, PlanActivity
+from .models import CompetenceGoal, CompetencePlan, Enrollment, PlanActivity, PlanComment
 
 
 class CompetenceGoalInline(admin.TabularInline):
@@ -42,3 +42,12 @@ class EnrollmentAdmin(admin.ModelAdmin):
     search_fields = ["employee__name", "course_block__reference", "course_block__course__number"]
     list_select_related = ["employee", "course_block__course", "plan_activity"]
     autocomplete_fields = ["employee", "course_block", "plan_activity"]
+
+
+@admin.register(PlanComment)
+class PlanCommentAdmin(admin.ModelAdmin):
+    list_display = ["plan", "author", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["body", "plan__title"]
+    list_select_related = ["plan", "author"]
+    autocomplete_fields = ["plan", "author"]

@@ -60,6 +60,8 @@ class CompetencePlan(TimeStampedModel):
         blank=True,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Optimistic locking: every save must name the revision it started from.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
         verbose_name = _("competence plan")
@@ -166,6 +168,7 @@ class PlanActivity(TimeStampedModel):
         validators=[validate_half_days],
     )
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
         verbose_name = _("plan activity")
@@ -203,6 +206,38 @@ class PlanActivity(TimeStampedModel):
             errors["goal"] = _("The goal must belong to the same plan.")
         if errors:
             raise ValidationError(errors)
+
+
+class PlanComment(TimeStampedModel):
+    """A remark on a plan; company HR sends a plan back with one."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        SENT_BACK = "sent_back", _("Sent back")
+        APPROVAL = "approval", _("Approval")
+
+    plan = models.ForeignKey(
+        CompetencePlan,
+        verbose_name=_("competence plan"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="plan_comments",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    body = models.TextField(_("comment"))
+
+    class Meta:
+        verbose_name = _("plan comment")
+        verbose_name_plural = _("plan comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:40]}"
 
 
 class Enrollment(TimeStampedModel):

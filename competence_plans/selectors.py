@@ -65,3 +65,98 @@ def plans_figures(plans: list[CompetencePlan]) -> dict[int, PlanFigures]:
 
 def plan_figures(plan: CompetencePlan) -> PlanFigures:
     return plans_figures([plan]).get(plan.pk, EMPTY_FIGURES)
+
+
+def _targets(activity_ids) -> dict[int, set[int]]:
+    """Active employees each activity targets (named, or through a group); two queries."""
+    targets: dict[int, set[int]] = defaultdict(set)
+    named = PlanActivity.target_employees.through.objects.filter(
+        planactivity__in=activity_ids, employee__active=True
+    ).values_list("planactivity_id", "employee_id")
+    grouped = Employee.objects.filter(
+        active=True, group__plan_activities__in=activity_ids
+    ).values_list("group__plan_activities", "pk")
+    for activity_id, employee_id in [*named, *grouped]:
+        targets[activity_id].add(employee_id)
+    return targets
+
+
+def _enrollment_states(plan: CompetencePlan) -> dict[tuple[int, int], str]:
+    from competence_plans.models import Enrollment
+
+    return {
+        (activity_id, employee_id): status
+        for activity_id, employee_id, status in Enrollment.objects.filter(plan_activity__plan=plan)
+        .exclude(status=Enrollment.Status.CANCELLED)
+        .values_list("plan_activity_id", "employee_id", "status")
+    }
+
+
+@dataclass(frozen=True)
+class Progress:
+    planned: int
+    enrolled: int
+    completed: int
+
+
+def plan_progress(plan: CompetencePlan, activities: list[PlanActivity]) -> dict[int, Progress]:
+    """Per activity: targeted people, those placed on a block, those who completed it."""
+    from competence_plans.models import Enrollment
+
+    targets = _targets([a.pk for a in activities])
+    states = _enrollment_states(plan)
+    progress = {}
+    for activity in activities:
+        placed = [s for (a, _e), s in states.items() if a == activity.pk]
+        progress[activity.pk] = Progress(
+            planned=len(targets[activity.pk]),
+            enrolled=sum(
+                s in (Enrollment.Status.PLANNED, Enrollment.Status.ENROLLED) for s in placed
+            ),
+            completed=sum(s == Enrollment.Status.COMPLETED for s in placed),
+        )
+    return progress
+
+
+@dataclass
+class MatrixGroup:
+    name: str
+    rows: list  # (employee, [cell per activity])
+    totals: list[int]  # planned people per activity
+    has_activity: bool
+
+
+def staff_matrix(plan: CompetencePlan, activities: list[PlanActivity]) -> list[MatrixGroup]:
+    """Employees (rows, by group) × activities (columns). A cell is "" (not in the plan),
+    "planned", "enrolled", "completed" or "no_show"."""
+    from competence_plans.models import Enrollment
+
+    company = plan.partnership.company
+    targets = _targets([a.pk for a in activities])
+    states = _enrollment_states(plan)
+    employees = list(
+        company.employees.filter(active=True)
+        .select_related("group")
+        .order_by("group__name", "name")
+    )
+    groups: dict[str, MatrixGroup] = {}
+    for employee in employees:
+        name = employee.group.name if employee.group else ""
+        group = groups.setdefault(name, MatrixGroup(name, [], [0] * len(activities), False))
+        cells = []
+        for index, activity in enumerate(activities):
+            enrollment = states.get((activity.pk, employee.pk))
+            if enrollment in (Enrollment.Status.PLANNED, Enrollment.Status.ENROLLED):
+                state = "enrolled"  # placed on a course block
+            elif enrollment:
+                state = enrollment  # completed or no-show
+            elif employee.pk in targets[activity.pk]:
+                state = "planned"
+            else:
+                state = ""
+            if state:
+                group.totals[index] += 1
+                group.has_activity = True
+            cells.append(state or "")
+        group.rows.append((employee, cells))
+    return list(groups.values())

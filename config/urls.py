@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("companies/", include("companies.urls")),
     path("partnerships/", include("partnerships.urls")),
+    path("plans/", include("competence_plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

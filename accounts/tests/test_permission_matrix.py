@@ -95,6 +95,21 @@ SCHOOL_STAFF = {
     "admin": 200,
 }
 PARTNERSHIP_VIEWERS = COMPANY_VIEWERS
+PARTNERSHIP_EDITORS = {
+    "coordinator": 200,
+    "admin": 200,
+    "leader": 403,
+    "consultant": 403,
+    "hr": 403,
+}
+POST_ONLY_PARTNERSHIP_EDITORS = {
+    "coordinator": 405,
+    "admin": 405,
+    "leader": 403,
+    "consultant": 403,
+    "hr": 403,
+}
+PLA = {"pk": pk("plan_a")}
 CA = {"pk": pk("company_a")}
 PA = {"pk": pk("partnership_a")}
 MA = {"pk": pk("meeting_a")}
@@ -164,6 +179,27 @@ MATRIX: dict[str, Row] = {
         MA,
     ),
     "partnerships:action_item_done": Row(405, LOGIN_REQUIRED, {"pk": pk("action_item_a")}),
+    # --- competence plans (plan A: a draft in partnership A) ---
+    "competence_plans:create": Row(
+        404, only(PARTNERSHIP_EDITORS), {"partnership_pk": pk("partnership_a")}
+    ),
+    "competence_plans:detail": Row(404, only(PARTNERSHIP_VIEWERS), PLA),
+    "competence_plans:update": Row(404, only(PARTNERSHIP_EDITORS), PLA),
+    "competence_plans:staff_matrix": Row(404, only(EMPLOYEE_READERS), PLA),
+    "competence_plans:goal_create": Row(404, only(POST_ONLY_PARTNERSHIP_EDITORS), PLA),
+    "competence_plans:goal_delete": Row(
+        404, only(POST_ONLY_PARTNERSHIP_EDITORS), {**PLA, "goal_pk": pk("goal_a")}
+    ),
+    "competence_plans:activity_create": Row(404, only(PARTNERSHIP_EDITORS), PLA),
+    "competence_plans:activity_update": Row(
+        404, only(PARTNERSHIP_EDITORS), {**PLA, "activity_pk": pk("activity_a")}
+    ),
+    "competence_plans:activity_action": Row(
+        404, only(POST_ONLY_PARTNERSHIP_EDITORS), {**PLA, "activity_pk": pk("activity_a")}
+    ),
+    "competence_plans:transition": Row(404, only(dict.fromkeys(PARTNERSHIP_VIEWERS, 405)), PLA),
+    "competence_plans:comment": Row(404, only(dict.fromkeys(PARTNERSHIP_VIEWERS, 405)), PLA),
+    "competence_plans:new_version": Row(404, only(POST_ONLY_PARTNERSHIP_EDITORS), PLA),
     # --- experiences (experience A: school A's, written by the coordinator) ---
     "partnerships:experiences": Row(200, LOGIN_REQUIRED),
     "partnerships:experience_create": Row(403, only(SCHOOL_STAFF)),

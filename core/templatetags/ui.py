@@ -51,3 +51,14 @@ def status_label(code: str) -> str:
 
     labels = {**dict(CompetencePlan.Status.choices), **dict(Partnership.Status.choices)}
     return labels.get(code, code or "–")
+
+
+@register.filter
+def iso_week_label(day) -> str:
+    """'uge 6, 2027' for a date: the unit schools plan in."""
+    from django.utils.translation import gettext
+
+    if not day:
+        return ""
+    calendar = day.isocalendar()
+    return gettext("week %(week)s, %(year)s") % {"week": calendar.week, "year": calendar.year}

@@ -1,0 +1,318 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts.access import Capability, can, can_view_employees, partnerships_for, plans_for
+from accounts.mixins import get_for_user_or_404
+from competence_plans.models import CompetencePlan
+
+from . import services
+from .forms import ActivityForm, CommentForm, GoalForm, PlanForm, TransitionForm
+from .selectors import plan_figures, plan_progress, staff_matrix
+
+
+class PlanMixin(LoginRequiredMixin):
+    """Loads self.plan in the user's scope (404) with `capability` (403)."""
+
+    capability = Capability.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.plan = get_for_user_or_404(
+            lambda user: plans_for(user).select_related(
+                "partnership__company", "partnership__lead_school", "previous_version"
+            ),
+            request.user,
+            self.capability,
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def plan_url(self):
+        return reverse("competence_plans:detail", args=[self.plan.pk])
+
+    def crumbs(self):
+        partnership = self.plan.partnership
+        return [
+            (reverse("partnerships:detail", args=[partnership.pk]), partnership.title),
+            (self.plan_url(), str(self.plan)),
+        ]
+
+
+def _activities(plan: CompetencePlan):
+    return list(
+        plan.activities.select_related("amu_course", "goal")
+        .prefetch_related("target_groups", "target_employees")
+        .order_by("position", "pk")
+    )
+
+
+class PlanDetailView(PlanMixin, TemplateView):
+    template_name = "competence_plans/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan, user = self.plan, self.request.user
+        activities = _activities(plan)
+        progress = plan_progress(plan, activities)
+        editable = plan.status == CompetencePlan.Status.DRAFT and can(user, Capability.EDIT, plan)
+        return super().get_context_data(
+            plan=plan,
+            figures=plan_figures(plan),
+            activities=[(a, progress[a.pk]) for a in activities],
+            totals={
+                key: sum(getattr(p, key) for p in progress.values())
+                for key in ("planned", "enrolled", "completed")
+            },
+            goals=list(plan.goals.order_by("position", "pk")),
+            comments=list(plan.comments.select_related("author")),
+            next_version=CompetencePlan.objects.filter(previous_version=plan).first(),
+            transitions=services.available_plan_transitions(plan=plan, user=user),
+            editable=editable,
+            can_new_version=can(user, Capability.EDIT, plan)
+            and plan.status in ("approved", "in_progress", "completed"),
+            goal_form=GoalForm() if editable else None,
+            show_names=can_view_employees(user, plan.partnership.company),
+            transition_form=TransitionForm(),
+            comment_form=CommentForm(),
+            **kwargs,
+        )
+
+
+class PlanFormPage:
+    template_name = "_form_page.html"
+
+    def page(self, title, cancel_url, crumbs, **extra):
+        return {"page_title": title, "cancel_url": cancel_url, "breadcrumbs": crumbs, **extra}
+
+
+class PlanCreateView(LoginRequiredMixin, PlanFormPage, FormView):
+    form_class = PlanForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partnership = get_for_user_or_404(
+            partnerships_for, request.user, Capability.EDIT, pk=kwargs["partnership_pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        company = self.partnership.company
+        return {
+            "strategy_background": "\n\n".join(
+                t for t in [company.strategy, company.development_plans] if t
+            ),
+            "period_start": self.partnership.start_date,
+        }
+
+    def get_context_data(self, **kwargs):
+        url = reverse("partnerships:detail", args=[self.partnership.pk])
+        return super().get_context_data(
+            **self.page(_("New competence plan"), url, [(url, self.partnership.title)]), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        plan = services.plan_create(partnership=self.partnership, by=self.request.user, **data)
+        messages.success(self.request, _("The plan was created as a draft."))
+        return redirect("competence_plans:detail", plan.pk)
+
+
+class PlanUpdateView(PlanMixin, PlanFormPage, FormView):
+    capability = Capability.EDIT
+    form_class = PlanForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.plan}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **self.page(_("Edit plan"), self.plan_url(), self.crumbs()), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        revision = data.pop("revision")
+        try:
+            services.plan_update(
+                plan=self.plan,
+                by=self.request.user,
+                expected_revision=revision if revision is not None else -1,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The plan was saved."))
+        return redirect(self.plan_url())
+
+
+class GoalCreateView(PlanMixin, View):
+    capability = Capability.EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = GoalForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the goal a title."))
+        else:
+            try:
+                services.goal_create(plan=self.plan, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        return redirect(self.plan_url() + "#goals")
+
+
+class GoalDeleteView(PlanMixin, View):
+    capability = Capability.EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, pk, goal_pk):
+        goal = get_object_or_404(self.plan.goals, pk=goal_pk)
+        try:
+            services.goal_delete(goal=goal)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.plan_url() + "#goals")
+
+
+class ActivityFormView(PlanMixin, PlanFormPage, FormView):
+    capability = Capability.EDIT
+    form_class = ActivityForm
+
+    def get_activity(self):
+        if "activity_pk" in self.kwargs:
+            return get_object_or_404(self.plan.activities, pk=self.kwargs["activity_pk"])
+        return None
+
+    def get_initial(self):
+        return {
+            "planned_start": self.plan.period_start,
+            "planned_end": self.plan.period_end,
+            "kind": self.request.GET.get("kind", "amu_course"),
+        }
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "plan": self.plan}
+        if activity := self.get_activity():
+            kwargs["instance"] = activity
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit activity") if self.get_activity() else _("Add an activity")
+        return super().get_context_data(
+            **self.page(title, self.plan_url() + "#activities", self.crumbs()), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        revision = data.pop("revision")
+        activity = self.get_activity()
+        try:
+            if activity:
+                services.activity_update(
+                    activity=activity,
+                    expected_revision=revision if revision is not None else -1,
+                    **data,
+                )
+            else:
+                services.activity_create(plan=self.plan, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The activity was saved."))
+        return redirect(self.plan_url() + "#activities")
+
+
+class ActivityActionView(PlanMixin, View):
+    """POST: delete an activity, or move it up or down."""
+
+    capability = Capability.EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, pk, activity_pk):
+        activity = get_object_or_404(self.plan.activities, pk=activity_pk)
+        try:
+            if request.POST.get("action") == "delete":
+                services.activity_delete(activity=activity)
+                messages.success(request, _("The activity was removed."))
+            else:
+                direction = -1 if request.POST.get("action") == "up" else 1
+                services.activity_move(activity=activity, direction=direction)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.plan_url() + "#activities")
+
+
+class PlanTransitionView(PlanMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        try:
+            plan = services.plan_transition(
+                plan=self.plan,
+                name=request.POST.get("transition", ""),
+                by=request.user,
+                comment=form.cleaned_data.get("comment", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The plan is now “%(status)s”.") % {"status": plan.get_status_display()},
+            )
+        return redirect(self.plan_url())
+
+
+class PlanCommentView(PlanMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            services.plan_comment(plan=self.plan, by=request.user, body=form.cleaned_data["body"])
+            messages.success(request, _("Your comment was added."))
+        else:
+            messages.error(request, _("Write a comment."))
+        return redirect(self.plan_url() + "#comments")
+
+
+class PlanNewVersionView(PlanMixin, View):
+    capability = Capability.EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            copy = services.plan_new_version(plan=self.plan, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.plan_url())
+        messages.success(request, _("Version %(n)s was created as a draft.") % {"n": copy.version})
+        return redirect("competence_plans:detail", copy.pk)
+
+
+class StaffMatrixView(PlanMixin, View):
+    def get(self, request, pk):
+        if not can_view_employees(request.user, self.plan.partnership.company):
+            raise PermissionDenied(_("Your role does not give access to the employees."))
+        activities = _activities(self.plan)
+        return render(
+            request,
+            "competence_plans/staff_matrix.html",
+            {
+                "plan": self.plan,
+                "activities": activities,
+                "groups": staff_matrix(self.plan, activities),
+                "breadcrumbs": self.crumbs(),
+            },
+        )
