@@ -112,7 +112,9 @@ def tenants(world):
         world[f"block_{side}"] = CourseBlockFactory(
             school=school, teachers=[teachers[side]] if teachers[side] else []
         )
-        EnrollmentFactory(employee=world[f"employee_{side}"], course_block=world[f"block_{side}"])
+        world[f"enrollment_{side}"] = EnrollmentFactory(
+            employee=world[f"employee_{side}"], course_block=world[f"block_{side}"]
+        )
         world[f"meeting_{side}"] = Meeting.objects.create(
             kind=Meeting.Kind.PARTNERSHIP,
             partnership=partnership,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Company, Contact, Employee, EmployeeGroup
+from .models import BlackoutWeek, Company, Contact, Employee, EmployeeGroup
 
 
 class ContactInline(admin.TabularInline):
@@ -45,3 +45,12 @@ class EmployeeAdmin(admin.ModelAdmin):
     search_fields = ["name", "job_title", "company__name"]
     list_select_related = ["company", "group"]
     autocomplete_fields = ["company", "group"]
+
+
+@admin.register(BlackoutWeek)
+class BlackoutWeekAdmin(admin.ModelAdmin):
+    list_display = ["company", "iso_year", "iso_week", "note"]
+    list_filter = ["iso_year"]
+    search_fields = ["company__name", "note"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]

@@ -197,3 +197,34 @@ class Employee(TimeStampedModel):
     @property
     def is_veu_eligible(self) -> bool:
         return self.education_level in VEU_ELIGIBLE_LEVELS
+
+
+class BlackoutWeek(TimeStampedModel):
+    """An ISO week when the company cannot send staff on courses (peak season, stocktaking)."""
+
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="blackout_weeks",
+    )
+    iso_year = models.PositiveSmallIntegerField(_("ISO year"))
+    iso_week = models.PositiveSmallIntegerField(_("ISO week"))
+    note = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("blackout week")
+        verbose_name_plural = _("blackout weeks")
+        ordering = ["iso_year", "iso_week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "iso_year", "iso_week"], name="unique_blackout_week"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(iso_week__gte=1, iso_week__lte=53),
+                name="blackout_week_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company}: {self.iso_year}-W{self.iso_week:02d}"

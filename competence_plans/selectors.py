@@ -67,7 +67,7 @@ def plan_figures(plan: CompetencePlan) -> PlanFigures:
     return plans_figures([plan]).get(plan.pk, EMPTY_FIGURES)
 
 
-def _targets(activity_ids) -> dict[int, set[int]]:
+def activity_targets(activity_ids) -> dict[int, set[int]]:
     """Active employees each activity targets (named, or through a group); two queries."""
     targets: dict[int, set[int]] = defaultdict(set)
     named = PlanActivity.target_employees.through.objects.filter(
@@ -103,7 +103,7 @@ def plan_progress(plan: CompetencePlan, activities: list[PlanActivity]) -> dict[
     """Per activity: targeted people, those placed on a block, those who completed it."""
     from competence_plans.models import Enrollment
 
-    targets = _targets([a.pk for a in activities])
+    targets = activity_targets([a.pk for a in activities])
     states = _enrollment_states(plan)
     progress = {}
     for activity in activities:
@@ -132,7 +132,7 @@ def staff_matrix(plan: CompetencePlan, activities: list[PlanActivity]) -> list[M
     from competence_plans.models import Enrollment
 
     company = plan.partnership.company
-    targets = _targets([a.pk for a in activities])
+    targets = activity_targets([a.pk for a in activities])
     states = _enrollment_states(plan)
     employees = list(
         company.employees.filter(active=True)

@@ -78,6 +78,9 @@ class PlanDetailView(PlanMixin, TemplateView):
             and plan.status in ("approved", "in_progress", "completed"),
             goal_form=GoalForm() if editable else None,
             show_names=can_view_employees(user, plan.partnership.company),
+            # Blocks are scheduled from an approved plan's AMU activities by its coordinator.
+            can_schedule=plan.status in ("approved", "in_progress")
+            and can(user, Capability.EDIT, plan),
             transition_form=TransitionForm(),
             comment_form=CommentForm(),
             **kwargs,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("plans/", include("competence_plans.urls")),
+    path("schools/", include("schools.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

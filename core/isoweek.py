@@ -15,3 +15,13 @@ def week_monday(year: int, week: int) -> dt.date:
 def iso_week_of(day: dt.date) -> tuple[int, int]:
     calendar = day.isocalendar()
     return calendar.year, calendar.week
+
+
+def add_workdays(start: dt.date, days: int) -> dt.date:
+    """The date of the last of `days` working days (Monday–Friday) beginning on `start`."""
+    current, remaining = start, days - 1
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current

@@ -54,3 +54,101 @@ def upcoming_blocks_of_partnerships(
         | Q(company__in=partnerships.values("company"))
     )
     return _upcoming(blocks, today=today, limit=limit)
+
+
+def week_grid(
+    blocks: QuerySet[CourseBlock], *, school, monday: dt.date, weeks: int, rows: str, filters: dict
+):
+    """ISO weeks (columns) × departments or teachers (rows) for one school, with each
+    block's fill. Three queries whatever the number of blocks."""
+    from accounts.models import SchoolMembership, SchoolRole, User
+
+    end = monday + dt.timedelta(weeks=weeks, days=-1)
+    blocks = blocks.filter(school=school, start_date__lte=end, end_date__gte=monday)
+    if department := filters.get("department"):
+        blocks = blocks.filter(department=department)
+    if teacher := filters.get("teacher"):
+        blocks = blocks.filter(teachers=teacher)
+    if company := filters.get("company"):
+        blocks = blocks.filter(
+            Q(company__name__icontains=company)
+            | Q(enrollments__employee__company__name__icontains=company)
+        ).distinct()
+    blocks = list(
+        course_blocks_with_participation(blocks)
+        .select_related("course", "department", "company")
+        .prefetch_related("teachers")
+        .order_by("start_date", "course__number")
+    )
+    columns = [monday + dt.timedelta(weeks=n) for n in range(weeks)]
+    if rows == "teacher":
+        labels = list(
+            User.objects.filter(
+                pk__in=SchoolMembership.objects.filter(
+                    school=school, role=SchoolRole.TEACHER
+                ).values("user_id")
+            ).order_by("first_name", "last_name")
+        )
+        keys = lambda block: [t.pk for t in block.teachers.all()] or [None]  # noqa: E731
+    else:
+        labels = list(school.departments.order_by("name"))
+        keys = lambda block: [block.department_id]  # noqa: E731
+    grid = {label.pk: [[] for _ in columns] for label in labels}
+    grid[None] = [[] for _ in columns]
+    for block in blocks:
+        for key in keys(block):
+            for index, week_start in enumerate(columns):
+                week_end = week_start + dt.timedelta(days=6)
+                if block.start_date <= week_end and block.end_date >= week_start:
+                    grid.setdefault(key, [[] for _ in columns])[index].append(block)
+    table = [(label, grid[label.pk]) for label in labels]
+    if any(grid[None]):
+        table.append((None, grid[None]))
+    return columns, table, len(blocks)
+
+
+def upcoming_conflicts(blocks: QuerySet[CourseBlock], *, today: dt.date) -> dict:
+    """Double-booked teachers and employees and over-full blocks among the given
+    blocks from today on; a constant number of queries."""
+    from collections import defaultdict
+
+    from competence_plans.models import Enrollment
+
+    upcoming = list(
+        course_blocks_with_participation(
+            blocks.filter(end_date__gte=today).exclude(status=CourseBlock.Status.CANCELLED)
+        )
+        .select_related("course", "school")
+        .prefetch_related("teachers")
+        .order_by("start_date")
+    )
+    by_id = {b.pk: b for b in upcoming}
+
+    def overlaps(a, b):
+        return a.start_date <= b.end_date and b.start_date <= a.end_date
+
+    teacher_blocks = defaultdict(list)
+    for block in upcoming:
+        for teacher in block.teachers.all():
+            teacher_blocks[teacher].append(block)
+    teachers = [
+        (teacher, a, b)
+        for teacher, items in teacher_blocks.items()
+        for i, a in enumerate(items)
+        for b in items[i + 1 :]
+        if overlaps(a, b)
+    ]
+    employee_blocks = defaultdict(list)
+    for employee_id, name, block_id in Enrollment.objects.filter(
+        course_block__in=by_id.keys(), status__in=PARTICIPATING_STATUSES
+    ).values_list("employee_id", "employee__name", "course_block_id"):
+        employee_blocks[(employee_id, name)].append(by_id[block_id])
+    employees = [
+        (name, a, b)
+        for (_pk, name), items in employee_blocks.items()
+        for i, a in enumerate(items)
+        for b in items[i + 1 :]
+        if overlaps(a, b)
+    ]
+    over = [b for b in upcoming if b.participant_count > b.capacity]
+    return {"teachers": teachers, "employees": employees, "over_capacity": over}

@@ -110,6 +110,23 @@ POST_ONLY_PARTNERSHIP_EDITORS = {
     "hr": 403,
 }
 PLA = {"pk": pk("plan_a")}
+BA = {"pk": pk("block_a")}
+SCHOOL_A_STAFF_AND_HR = {
+    "coordinator": 200,
+    "leader": 200,
+    "teacher": 200,
+    "consultant": 200,
+    "hr": 200,
+    "admin": 200,
+}
+BLOCK_EDITORS = {
+    "coordinator": 200,
+    "admin": 200,
+    "leader": 403,
+    "teacher": 403,
+    "consultant": 403,
+    "hr": 403,
+}
 CA = {"pk": pk("company_a")}
 PA = {"pk": pk("partnership_a")}
 MA = {"pk": pk("meeting_a")}
@@ -200,6 +217,24 @@ MATRIX: dict[str, Row] = {
     "competence_plans:transition": Row(404, only(dict.fromkeys(PARTNERSHIP_VIEWERS, 405)), PLA),
     "competence_plans:comment": Row(404, only(dict.fromkeys(PARTNERSHIP_VIEWERS, 405)), PLA),
     "competence_plans:new_version": Row(404, only(POST_ONLY_PARTNERSHIP_EDITORS), PLA),
+    # --- week plan and course blocks (block A: school A, taught by "teacher",
+    #     employee A of company A enrolled) ---
+    "schools:week_plan": Row(403, only(SCHOOL_STAFF)),
+    "schools:conflicts": Row(200, LOGIN_REQUIRED),
+    "schools:catalogue": Row(200, LOGIN_REQUIRED),
+    "schools:catalogue_import": Row(403, only({"leader": 200, "admin": 200})),
+    "schools:block_create": Row(
+        403, only({"coordinator": 200, "other_coordinator": 200, "admin": 200})
+    ),
+    "schools:block_detail": Row(404, only(SCHOOL_A_STAFF_AND_HR), BA),
+    "schools:block_update": Row(404, only(BLOCK_EDITORS), BA),
+    "schools:block_enroll": Row(404, only(BLOCK_EDITORS), BA),
+    "schools:attendance": Row(404, only(dict.fromkeys(SCHOOL_A_STAFF_AND_HR, 405)), BA),
+    "schools:enrollment_move": Row(
+        404,
+        only({k: 405 if v == 200 else v for k, v in BLOCK_EDITORS.items()}),
+        {**BA, "enrollment_pk": pk("enrollment_a")},
+    ),
     # --- experiences (experience A: school A's, written by the coordinator) ---
     "partnerships:experiences": Row(200, LOGIN_REQUIRED),
     "partnerships:experience_create": Row(403, only(SCHOOL_STAFF)),

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from companies.validators import CVR_WEIGHTS
+from core.isoweek import add_workdays  # noqa: F401  (re-exported for the seed)
 from schools.models import AmuCourse, Department, School
 
 DEMO_PASSWORD = "partnerskab"
@@ -43,16 +44,6 @@ def cvr_from_seed(n: int) -> str:
             if sum(int(d) * w for d, w in zip(number, CVR_WEIGHTS, strict=True)) % 11 == 0:
                 return number
         candidate += 10  # the 7-digit prefix has no valid check digit; try the next
-
-
-def add_workdays(start: dt.date, days: int) -> dt.date:
-    """The date of the last of `days` working days beginning on `start`."""
-    current, remaining = start, days - 1
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 def block_reference(school, year: int, week: int, suffix: str) -> str:

@@ -1,0 +1,219 @@
+"""Writes for the week plan: course blocks, enrollments, attendance, the catalogue."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, User
+from accounts.services import audit_record
+from companies.models import Employee
+from competence_plans.models import Enrollment, PlanActivity
+from core.isoweek import add_workdays, iso_week_of
+from schools.conflicts import Conflict, blackout_conflicts, block_conflicts, employee_conflicts
+from schools.models import AmuCourse, CourseBlock, Fkb
+
+ACTIVE = (Enrollment.Status.PLANNED, Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
+
+
+class ConflictsNeedConfirmation(ValidationError):
+    """Raised with the conflicts; saving again with confirm=True accepts them."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__([c.message for c in conflicts])
+
+
+def _next_reference(block: CourseBlock) -> str:
+    school = block.school.short_name.replace(" ", "").upper()
+    prefix = f"{school}-{block.iso_year}{block.iso_week:02d}-{block.course.number}"
+    taken = CourseBlock.objects.filter(school=block.school, reference__startswith=prefix).count()
+    return f"{prefix}-{taken + 1}"
+
+
+def _save_block(block: CourseBlock, *, teachers, activity, confirm: bool, by: User) -> CourseBlock:
+    if block.start_date:
+        block.iso_year, block.iso_week = iso_week_of(block.start_date)
+    if not block.reference and block.school_id and block.course_id and block.start_date:
+        block.reference = _next_reference(block)
+    block.full_clean()
+    participants = block.enrollments.filter(status__in=ACTIVE).count() if block.pk else 0
+    if participants > block.capacity:
+        raise ValidationError(
+            {
+                "capacity": _("%(n)s participants are enrolled; the capacity cannot be lower.")
+                % {"n": participants}
+            }
+        )
+    conflicts = block_conflicts(block=block, teachers=teachers, activity=activity)
+    if conflicts and not confirm:
+        raise ConflictsNeedConfirmation(conflicts)
+    created = block.pk is None
+    block.save()
+    block.teachers.set(teachers)
+    audit_record(
+        action=AuditEvent.Action.CREATED if created else AuditEvent.Action.UPDATED,
+        actor=by,
+        target=block,
+        data={"accepted_conflicts": [c.message for c in conflicts]} if conflicts else {},
+    )
+    return block
+
+
+@transaction.atomic
+def course_block_create(
+    *,
+    by: User,
+    teachers=(),
+    activity: PlanActivity | None = None,
+    confirm: bool = False,
+    **fields,
+) -> CourseBlock:
+    return _save_block(
+        CourseBlock(**fields), teachers=list(teachers), activity=activity, confirm=confirm, by=by
+    )
+
+
+@transaction.atomic
+def course_block_update(
+    *, block: CourseBlock, by: User, teachers=(), confirm: bool = False, **fields
+) -> CourseBlock:
+    for name, value in fields.items():
+        setattr(block, name, value)
+    return _save_block(block, teachers=list(teachers), activity=None, confirm=confirm, by=by)
+
+
+@transaction.atomic
+def enrollments_add(
+    *,
+    block: CourseBlock,
+    employees: list[Employee],
+    activity: PlanActivity | None,
+    by: User,
+    confirm: bool = False,
+) -> list[Enrollment]:
+    """Put employees on a block; never over capacity; other clashes need confirmation."""
+    block = CourseBlock.objects.select_for_update().get(pk=block.pk)
+    if block.status in (CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD):
+        raise ValidationError(_("Nobody can be enrolled on a cancelled or held block."))
+    if activity and activity.amu_course_id != block.course_id:
+        raise ValidationError(_("The plan activity is for another course than this block."))
+    already = set(
+        block.enrollments.filter(employee__in=employees).values_list("employee_id", flat=True)
+    )
+    new = [e for e in employees if e.pk not in already]
+    taken = block.enrollments.filter(status__in=ACTIVE).count()
+    if taken + len(new) > block.capacity:
+        raise ValidationError(
+            _("Only %(free)s places are free on this block; you chose %(n)s people.")
+            % {"free": max(block.capacity - taken, 0), "n": len(new)}
+        )
+    conflicts = [
+        *employee_conflicts(
+            employees=new, start=block.start_date, end=block.end_date, exclude_pk=block.pk
+        ),
+        *blackout_conflicts(
+            company_ids={e.company_id for e in new}, start=block.start_date, end=block.end_date
+        ),
+    ]
+    if conflicts and not confirm:
+        raise ConflictsNeedConfirmation(conflicts)
+    status = (
+        Enrollment.Status.ENROLLED
+        if block.status == CourseBlock.Status.CONFIRMED
+        else Enrollment.Status.PLANNED
+    )
+    enrollments = []
+    for employee in new:
+        enrollment = Enrollment(
+            employee=employee, course_block=block, plan_activity=activity, status=status
+        )
+        enrollment.full_clean()
+        enrollment.save()
+        enrollments.append(enrollment)
+    if new:
+        audit_record(
+            action=AuditEvent.Action.UPDATED,
+            actor=by,
+            target=block,
+            data={"enrolled": len(new)},
+        )
+    return enrollments
+
+
+@transaction.atomic
+def enrollment_move(*, enrollment: Enrollment, to_block: CourseBlock, by: User) -> Enrollment:
+    to_block = CourseBlock.objects.select_for_update().get(pk=to_block.pk)
+    if to_block.course_id != enrollment.course_block.course_id:
+        raise ValidationError(_("An enrollment can only move to a block of the same course."))
+    if to_block.enrollments.filter(employee=enrollment.employee_id).exists():
+        raise ValidationError(_("The employee is already on that block."))
+    if to_block.enrollments.filter(status__in=ACTIVE).count() >= to_block.capacity:
+        raise ValidationError(_("That block is full."))
+    enrollment.course_block = to_block
+    enrollment.full_clean()
+    enrollment.save()
+    audit_record(
+        action=AuditEvent.Action.UPDATED,
+        actor=by,
+        target=to_block,
+        data={"moved_in": enrollment.employee_id},
+    )
+    return enrollment
+
+
+@transaction.atomic
+def attendance_record(*, block: CourseBlock, statuses: dict[int, str], by: User) -> CourseBlock:
+    """After the block: who completed it and who did not show up."""
+    if block.end_date > timezone.localdate():
+        raise ValidationError(_("Attendance is recorded after the block has ended."))
+    allowed = {Enrollment.Status.COMPLETED, Enrollment.Status.NO_SHOW}
+    for enrollment in block.enrollments.exclude(status=Enrollment.Status.CANCELLED):
+        status = statuses.get(enrollment.pk)
+        if status in allowed and status != enrollment.status:
+            enrollment.status = status
+            enrollment.save(update_fields=["status", "updated_at"])
+    block.status = CourseBlock.Status.HELD
+    block.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATED, actor=by, target=block, data={"attendance": True}
+    )
+    return block
+
+
+@transaction.atomic
+def catalogue_import(*, rows: list[dict], by: User) -> dict[str, int]:
+    """Create or update AMU courses and FKBs from checked rows; all or nothing."""
+    created = updated = 0
+    fkbs = {f.code: f for f in Fkb.objects.all()}
+    for row in rows:
+        fkb = fkbs.get(row["fkb_code"])
+        if fkb is None:
+            fkb = Fkb.objects.create(code=row["fkb_code"], title=row["fkb_title"])
+            fkbs[fkb.code] = fkb
+        elif row["fkb_title"] and fkb.title != row["fkb_title"]:
+            fkb.title = row["fkb_title"]
+            fkb.save(update_fields=["title", "updated_at"])
+        course, was_created = AmuCourse.objects.update_or_create(
+            number=row["number"],
+            defaults={
+                "title": row["title"],
+                "duration_days": row["days"],
+                "fkb": fkb,
+                "active": True,
+                "is_sample": False,
+            },
+        )
+        course.full_clean()
+        created += was_created
+        updated += not was_created
+    summary = {"created": created, "updated": updated}
+    audit_record(action=AuditEvent.Action.IMPORTED, actor=by, data={"catalogue": summary})
+    return summary
+
+
+def default_end_date(start: dt.date, days) -> dt.date:
+    """The last working day of a run of `days` course days starting on `start`."""
+    return add_workdays(start, max(1, int(-(-float(days) // 1))))

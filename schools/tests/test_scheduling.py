@@ -1,0 +1,247 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.importing import read_table
+from companies.models import BlackoutWeek
+from competence_plans.models import Enrollment
+from schools.importing import check_catalogue
+from schools.models import AmuCourse, CourseBlock
+from schools.services import (
+    ConflictsNeedConfirmation,
+    attendance_record,
+    catalogue_import,
+    course_block_create,
+    enrollment_move,
+    enrollments_add,
+)
+from tests.factories import (
+    AmuCourseFactory,
+    CourseBlockFactory,
+    EmployeeFactory,
+    EnrollmentFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def monday(weeks=3):
+    today = timezone.localdate()
+    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+
+
+def block_fields(t, **overrides):
+    start = overrides.pop("start", monday())
+    fields = {
+        "school": t["school_a"],
+        "course": AmuCourseFactory(),
+        "start_date": start,
+        "end_date": start + dt.timedelta(days=4),
+        "capacity": 2,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def test_double_booked_teacher_needs_confirmation(tenants):
+    teacher = tenants["teacher"]
+    existing = tenants["block_a"]  # taught by the teacher
+    fields = block_fields(tenants, start=existing.start_date)
+    with pytest.raises(ConflictsNeedConfirmation) as error:
+        course_block_create(by=tenants["coordinator"], teachers=[teacher], **fields)
+    assert "already teaches" in error.value.conflicts[0].message or "underviser allerede" in (
+        error.value.conflicts[0].message
+    )
+    assert not CourseBlock.objects.filter(course=fields["course"]).exists()
+    block = course_block_create(
+        by=tenants["coordinator"], teachers=[teacher], confirm=True, **fields
+    )
+    assert block.reference.startswith(f"{tenants['school_a'].short_name.upper()}-")
+    assert (block.iso_year, block.iso_week) == tuple(block.start_date.isocalendar())[:2]
+
+
+def test_capacity_can_never_be_exceeded(tenants):
+    block = CourseBlockFactory(school=tenants["school_a"], capacity=2)
+    people = [EmployeeFactory(company=tenants["company_a"]) for _ in range(3)]
+    with pytest.raises(ValidationError, match="2"):
+        enrollments_add(
+            block=block, employees=people, activity=None, by=tenants["coordinator"], confirm=True
+        )
+    assert block.enrollments.count() == 0
+    enrollments_add(block=block, employees=people[:2], activity=None, by=tenants["coordinator"])
+    with pytest.raises(ValidationError):
+        enrollments_add(
+            block=block,
+            employees=people[2:],
+            activity=None,
+            by=tenants["coordinator"],
+            confirm=True,
+        )
+
+
+def test_employee_in_two_blocks_at_once_needs_confirmation(tenants):
+    employee = tenants["employee_a"]  # already on block A
+    clash = CourseBlockFactory(
+        school=tenants["school_a"],
+        start_date=tenants["block_a"].start_date,
+        end_date=tenants["block_a"].end_date,
+    )
+    with pytest.raises(ConflictsNeedConfirmation) as error:
+        enrollments_add(block=clash, employees=[employee], activity=None, by=tenants["coordinator"])
+    assert employee.name in error.value.conflicts[0].message
+    enrollments_add(
+        block=clash, employees=[employee], activity=None, by=tenants["coordinator"], confirm=True
+    )
+    assert clash.enrollments.count() == 1
+
+
+def test_blackout_week_and_plan_period_are_conflicts(tenants):
+    company = tenants["company_a"]
+    start = monday(5)
+    BlackoutWeek.objects.create(
+        company=company,
+        iso_year=start.isocalendar().year,
+        iso_week=start.isocalendar().week,
+        note="Lageroptælling",
+    )
+    activity = tenants["activity_a"]
+    plan = activity.plan
+    plan.period_end = start - dt.timedelta(days=1)
+    plan.save()
+    with pytest.raises(ConflictsNeedConfirmation) as error:
+        course_block_create(
+            by=tenants["coordinator"],
+            activity=activity,
+            **block_fields(
+                tenants,
+                start=start,
+                course=activity.amu_course,
+                location="company",
+                company=company,
+            ),
+        )
+    kinds = {c.kind for c in error.value.conflicts}
+    assert kinds == {"blackout", "plan_period"}
+
+
+def test_enrollment_moves_to_another_block_of_the_same_course(tenants):
+    enrollment = tenants["enrollment_a"]
+    other = CourseBlockFactory(school=tenants["school_a"], course=enrollment.course_block.course)
+    enrollment_move(enrollment=enrollment, to_block=other, by=tenants["coordinator"])
+    enrollment.refresh_from_db()
+    assert enrollment.course_block == other
+    with pytest.raises(ValidationError):
+        enrollment_move(
+            enrollment=enrollment, to_block=CourseBlockFactory(), by=tenants["coordinator"]
+        )
+
+
+def test_attendance_after_the_block(tenants):
+    block = tenants["block_a"]
+    with pytest.raises(ValidationError):
+        attendance_record(block=block, statuses={}, by=tenants["teacher"])
+    block.start_date = timezone.localdate() - dt.timedelta(days=10)
+    block.end_date = block.start_date + dt.timedelta(days=2)
+    block.iso_year, block.iso_week = tuple(block.start_date.isocalendar())[:2]
+    block.save()
+    attendance_record(
+        block=block, statuses={tenants["enrollment_a"].pk: "no_show"}, by=tenants["teacher"]
+    )
+    tenants["enrollment_a"].refresh_from_db()
+    block.refresh_from_db()
+    assert (tenants["enrollment_a"].status, block.status) == ("no_show", "held")
+
+
+def test_enroll_page_preselects_the_target_group_and_enrols_it(client, tenants):
+    activity = tenants["activity_a"]
+    members = [
+        EmployeeFactory(company=tenants["company_a"], group=tenants["group_a"]) for _ in range(2)
+    ]
+    block = CourseBlockFactory(school=tenants["school_a"], course=activity.amu_course, capacity=5)
+    client.force_login(tenants["coordinator"])
+    url = reverse("schools:block_enroll", args=[block.pk]) + f"?activity={activity.pk}"
+    form = client.get(url).context["form"]
+    assert set(form.initial["employees"]) == {m.pk for m in members}
+    response = client.post(url, {"activity": activity.pk, "employees": [m.pk for m in members]})
+    assert response.status_code == 302
+    assert set(block.enrollments.values_list("plan_activity", flat=True)) == {activity.pk}
+
+
+def test_catalogue_import_reports_bad_rows_and_writes_atomically(tenants):
+    text = (
+        "nummer;titel;dage;fkb;fkb-titel\n"
+        "22906;Svejsning;5;2711;Svejsning\n"
+        "1234;Forkert nummer;2;2711;Svejsning\n"
+        "22907;Halv dag;1,3;2711;Svejsning\n"
+    )
+    rows = check_catalogue(read_table(SimpleUploadedFile("k.csv", text.encode())))
+    assert [bool(r["errors"]) for r in rows] == [False, True, True]
+    good = check_catalogue(
+        read_table(SimpleUploadedFile("k.csv", text.split("\n1234")[0].encode()))
+    )
+    summary = catalogue_import(rows=good, by=UserFactory())
+    assert summary == {"created": 1, "updated": 0}
+    course = AmuCourse.objects.get(number="22906")
+    assert (course.duration_days, course.fkb.code, course.is_sample) == (
+        Decimal("5"),
+        "2711",
+        False,
+    )
+
+
+def test_week_plan_shows_fill_and_keeps_its_query_count(client, tenants):
+    client.force_login(tenants["coordinator"])
+    url = reverse("schools:week_plan") + f"?school={tenants['school_a'].pk}"
+
+    def grow(n):
+        for i in range(n):
+            block = CourseBlockFactory(
+                school=tenants["school_a"],
+                start_date=monday(i % 6),
+                teachers=[tenants["teacher"]],
+            )
+            EnrollmentFactory(course_block=block)
+
+    client.get(url)
+    grow(5)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url).content.decode()
+    assert "1/16" in page or "1/16 pladser" in page
+    grow(50)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    # session, user, has schools?, first school, school choice validated, blocks with fill,
+    # their teachers, row labels (departments), may schedule?, rendering the filter's
+    # choices (schools ×2, departments, teachers) (13)
+    assert len(small) == len(large) == 13
+
+
+def test_conflicts_page_lists_double_bookings(client, tenants):
+    clash = CourseBlockFactory(
+        school=tenants["school_a"],
+        start_date=tenants["block_a"].start_date,
+        end_date=tenants["block_a"].end_date,
+        teachers=[tenants["teacher"]],
+    )
+    client.force_login(tenants["coordinator"])
+    page = client.get(reverse("schools:conflicts")).content.decode()
+    assert clash.reference in page and tenants["block_a"].reference in page
+
+
+def test_hr_sees_only_their_own_employees_on_a_block(client, tenants):
+    EnrollmentFactory(course_block=tenants["block_a"], employee=tenants["employee_b"])
+    client.force_login(tenants["hr"])
+    page = client.get(
+        reverse("schools:block_detail", args=[tenants["block_a"].pk])
+    ).content.decode()
+    assert tenants["employee_a"].name in page
+    assert tenants["employee_b"].name not in page
+    assert Enrollment.objects.filter(course_block=tenants["block_a"]).count() == 2
