@@ -7,11 +7,13 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, SchoolMembership
 from accounts.services import audit_record
 
 SESSION_STARTED_AT = "_started_at"
 SESSION_LAST_SEEN = "_last_seen"
+# Whether the menu shows school-staff pages; read at login so pages need no query.
+SESSION_SCHOOL_STAFF = "_school_staff"
 
 
 @receiver(user_logged_in)
@@ -20,6 +22,9 @@ def on_login(sender, request, user, **kwargs):
         now = time.time()
         request.session[SESSION_STARTED_AT] = now
         request.session[SESSION_LAST_SEEN] = now
+        request.session[SESSION_SCHOOL_STAFF] = user.is_superuser or (
+            SchoolMembership.objects.filter(user=user).exists()
+        )
     audit_record(action=AuditEvent.Action.LOGIN, actor=user, request=request)
 
 

@@ -191,3 +191,14 @@ def assert_valid_page(page: str):
     ids = [element.get("id") for element in document.iter() if element.get("id")]
     assert len(ids) == len(set(ids)), "duplicate id attributes"
     return document
+
+
+def test_menu_offers_school_pages_to_staff_only(client, world):
+    client.force_login(world["coordinator"])
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("schools:week_plan") in page and reverse("partnerships:experiences") in page
+    client.force_login(world["hr"])
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("schools:week_plan") not in page
+    assert reverse("partnerships:experiences") not in page
+    assert reverse("companies:list") in page
