@@ -138,3 +138,23 @@ class EmployeeImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
+
+
+class BlackoutWeekForm(forms.Form):
+    week = forms.CharField(
+        label=_("Week"),
+        widget=forms.TextInput(attrs={"type": "week"}),
+        help_text=_("For example 2027-W14."),
+    )
+    note = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def clean_week(self):
+        import datetime as dt
+
+        value = self.cleaned_data["week"].strip().upper()
+        try:
+            year, week = value.split("-W")
+            dt.date.fromisocalendar(int(year), int(week), 1)
+        except ValueError as error:
+            raise forms.ValidationError(_("Write the week as 2026-W48.")) from error
+        return int(year), int(week)

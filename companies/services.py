@@ -113,3 +113,16 @@ def employees_import(*, company: Company, rows: list[ImportRow], by: User) -> di
     summary = {"created": created, "updated": updated, "groups": new_groups}
     audit_record(action=AuditEvent.Action.IMPORTED, actor=by, target=company, data=summary)
     return summary
+
+
+def blackout_week_add(*, company: Company, iso_year: int, iso_week: int, note: str = ""):
+    from companies.models import BlackoutWeek
+
+    week, _ = BlackoutWeek.objects.update_or_create(
+        company=company, iso_year=iso_year, iso_week=iso_week, defaults={"note": note}
+    )
+    return week
+
+
+def blackout_week_remove(*, week) -> None:
+    week.delete()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.CompanyCreateView.as_view(), name="create"),
     path("<int:pk>/", views.CompanyDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.CompanyUpdateView.as_view(), name="update"),
+    path("<int:pk>/blackout-weeks/", views.BlackoutWeekView.as_view(), name="blackout_weeks"),
     path("<int:pk>/contacts/new/", views.ContactFormView.as_view(), name="contact_create"),
     path(
         "<int:pk>/contacts/<int:contact_pk>/edit/",

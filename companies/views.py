@@ -28,6 +28,7 @@ from partnerships.selectors import partnership_rows
 
 from . import services
 from .forms import (
+    BlackoutWeekForm,
     CompanyFilterForm,
     CompanyForm,
     ContactForm,
@@ -87,6 +88,8 @@ class CompanyDetailView(CompanyMixin, TemplateView):
             can_edit=can(user, Capability.EDIT, company),
             can_manage_employees=can(user, Capability.MANAGE_EMPLOYEES, company),
             can_view_employees=can_view_employees(user, company),
+            blackout_weeks=list(company.blackout_weeks.all()),
+            blackout_form=BlackoutWeekForm(),
             **kwargs,
         )
 
@@ -385,3 +388,27 @@ class EmployeeExportView(EmployeesMixin, View):
             )
         audit_download(actor=request.user, target=self.company, filename=filename, request=request)
         return response
+
+
+class BlackoutWeekView(CompanyMixin, View):
+    """POST: mark a week when the company cannot send staff, or remove one."""
+
+    capability = Capability.EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if week_pk := request.POST.get("remove"):
+            week = get_object_or_404(self.company.blackout_weeks, pk=week_pk)
+            services.blackout_week_remove(week=week)
+            messages.success(request, _("The week was removed."))
+            return redirect(self.company_url() + "#blackout")
+        form = BlackoutWeekForm(request.POST)
+        if form.is_valid():
+            year, week = form.cleaned_data["week"]
+            services.blackout_week_add(
+                company=self.company, iso_year=year, iso_week=week, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Week %(week)s is marked.") % {"week": week})
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(self.company_url() + "#blackout")

@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from core import ics
 from partnerships.models import Experience, Meeting
 
 
@@ -58,46 +58,17 @@ def upcoming_meetings(meetings: QuerySet[Meeting], *, now, limit: int = 5) -> li
     )
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 5545: lines longer than 75 octets continue on lines starting with a space."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
 def meeting_ics(meeting: Meeting, *, host: str) -> str:
-    def stamp(moment: dt.datetime) -> str:
-        return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
     ends = meeting.ends_at or meeting.starts_at + dt.timedelta(hours=1)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Partnerskab//Meetings//DA",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.pk}@{host}",
-        f"DTSTAMP:{stamp(timezone.now())}",
-        f"DTSTART:{stamp(meeting.starts_at)}",
-        f"DTEND:{stamp(ends)}",
-        f"SUMMARY:{_ics_text(meeting.title)}",
-        f"LOCATION:{_ics_text(meeting.place)}",
-        f"DESCRIPTION:{_ics_text(meeting.agenda)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return ics.calendar(
+        [
+            [
+                f"UID:meeting-{meeting.pk}@{host}",
+                f"DTSTART:{ics.utc_stamp(meeting.starts_at)}",
+                f"DTEND:{ics.utc_stamp(ends)}",
+                f"SUMMARY:{ics.text(meeting.title)}",
+                f"LOCATION:{ics.text(meeting.place)}",
+                f"DESCRIPTION:{ics.text(meeting.agenda)}",
+            ]
+        ]
+    )

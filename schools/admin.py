@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from .models import AmuCourse, CourseBlock, Department, Fkb, School
+from .models import AmuCourse, CalendarFeed, CourseBlock, Department, Fkb, School
 
 
 class DepartmentInline(admin.TabularInline):
@@ -61,3 +61,18 @@ class CourseBlockAdmin(admin.ModelAdmin):
     list_select_related = ["course", "school"]
     autocomplete_fields = ["course", "company", "department", "teachers"]
     date_hierarchy = "start_date"
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Who subscribes to which calendar; the secret token itself is not shown."""
+
+    list_display = ["user", "kind", "company", "created_at", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "company__name"]
+    list_select_related = ["user", "company"]
+    exclude = ["token"]
+    readonly_fields = ["user", "kind", "company"]
+
+    def has_add_permission(self, request):
+        return False

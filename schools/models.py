@@ -266,3 +266,39 @@ class CourseBlock(TimeStampedModel):
     def course_days(self) -> Decimal:
         """Days of teaching in this run: the course's catalogue duration."""
         return self.course.duration_days
+
+
+class CalendarFeed(TimeStampedModel):
+    """A secret link to a calendar of course blocks, for a calendar app to subscribe to.
+    Whoever has the link sees the blocks, so it can be replaced (the old one stops)."""
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", _("My partnerships' course blocks")
+        TEACHER = "teacher", _("Course blocks I teach")
+        COMPANY = "company", _("My company's course blocks")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "company"], name="unique_calendar_feed")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_kind_display()}"

@@ -6,6 +6,8 @@ app_name = "schools"
 
 urlpatterns = [
     path("week-plan/", views.WeekPlanView.as_view(), name="week_plan"),
+    path("calendar/", views.CalendarFeedsView.as_view(), name="calendar_feeds"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("conflicts/", views.ConflictsView.as_view(), name="conflicts"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/import/", views.CatalogueImportView.as_view(), name="catalogue_import"),

@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +27,11 @@ from accounts.models import SchoolMembership, SchoolRole
 from companies.importing import ImportFileError, read_table
 from competence_plans.selectors import activity_targets
 from core.pagination import paginate
-from schools.models import CourseBlock, School
+from schools.models import CalendarFeed, CourseBlock, School
 
 from . import services
 from .conflicts import block_conflicts
+from .feeds import available_feeds, feed_get_or_create, feed_ics, feed_regenerate
 from .forms import (
     CatalogueFilterForm,
     CatalogueImportForm,
@@ -433,3 +435,43 @@ class ConflictsView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             **upcoming_conflicts(blocks, today=timezone.localdate()), **kwargs
         )
+
+
+class CalendarFeedsView(LoginRequiredMixin, View):
+    """The user's subscribable calendar links: create one, or replace a leaked one."""
+
+    template_name = "schools/calendar_feeds.html"
+
+    def get(self, request):
+        existing = {
+            (f.kind, f.company_id): f for f in CalendarFeed.objects.filter(user=request.user)
+        }
+        feeds = [
+            (kind, company, existing.get((kind, company.pk if company else None)))
+            for kind, company in available_feeds(request.user)
+        ]
+        return render(request, self.template_name, {"feeds": feeds})
+
+    def post(self, request):
+        kind, company_pk = request.POST.get("kind", ""), request.POST.get("company", "")
+        allowed = {(k, str(c.pk) if c else ""): c for k, c in available_feeds(request.user)}
+        if (kind, company_pk) not in allowed:
+            raise PermissionDenied(_("That calendar is not yours."))
+        feed = feed_get_or_create(user=request.user, kind=kind, company=allowed[(kind, company_pk)])
+        if request.POST.get("action") == "regenerate":
+            feed_regenerate(feed=feed)
+            messages.success(request, _("A new link was made; the old one no longer works."))
+        return redirect("schools:calendar_feeds")
+
+
+def calendar_feed(request, token):
+    """The .ics behind a secret link; no login (calendar apps cannot log in)."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    response = HttpResponse(
+        feed_ics(feed, host=request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -147,6 +147,7 @@ MATRIX: dict[str, Row] = {
     "companies:detail": Row(404, only(COMPANY_VIEWERS), CA),
     "companies:update": Row(404, only(COMPANY_EDITORS), CA),
     "companies:contact_create": Row(404, only(COMPANY_EDITORS), CA),
+    "companies:blackout_weeks": Row(404, only(POST_ONLY_EDITORS), CA),
     "companies:contact_update": Row(
         404, only(COMPANY_EDITORS), {**CA, "contact_pk": pk("contact_a")}
     ),
@@ -221,6 +222,9 @@ MATRIX: dict[str, Row] = {
     #     employee A of company A enrolled) ---
     "schools:week_plan": Row(403, only(SCHOOL_STAFF)),
     "schools:conflicts": Row(200, LOGIN_REQUIRED),
+    "schools:calendar_feeds": Row(200, LOGIN_REQUIRED),
+    # A calendar app cannot log in: the secret token is the key; a wrong one is 404.
+    "schools:calendar_feed": Row(404, kwargs={"token": "not-a-real-token"}),
     "schools:catalogue": Row(200, LOGIN_REQUIRED),
     "schools:catalogue_import": Row(403, only({"leader": 200, "admin": 200})),
     "schools:block_create": Row(

@@ -104,3 +104,19 @@ def test_an_exported_file_imports_again_without_changes(client, world):
     assert [(r.name, r.action, r.education_level, r.errors) for r in rows] == [
         ("Åse Ørum", "update", "unskilled", [])
     ]
+
+
+def test_hr_marks_a_blackout_week_that_then_flags_blocks(client, world):
+    from companies.models import BlackoutWeek
+
+    client.force_login(world["hr"])
+    url = reverse("companies:blackout_weeks", args=[world["company_a"].pk])
+    client.post(url, {"week": "2027-W14", "note": "Lageroptælling"})
+    week = BlackoutWeek.objects.get(company=world["company_a"])
+    assert (week.iso_year, week.iso_week, week.note) == (2027, 14, "Lageroptælling")
+    response = client.post(url, {"week": "2027-W99"}, follow=True)
+    assert "Skriv ugen som 2026-W48." in response.content.decode()
+    client.post(url, {"remove": week.pk})
+    assert not BlackoutWeek.objects.exists()
+    client.force_login(world["other_hr"])
+    assert client.post(url, {"week": "2027-W15"}).status_code == 404

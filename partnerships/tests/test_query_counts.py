@@ -69,8 +69,9 @@ PAGES = [
     # filter choices (schools), count, page of rows, registering schools? (4)
     ("companies:list", {}, 6),
     # company, scope check, contacts, groups with counts, partnerships with counts,
-    # capability checks for edit / manage employees / view employees (8 small EXISTS) (13)
-    ("companies:detail", {"pk": "company_a"}, 15),
+    # capability checks for edit / manage employees / view employees (8 small EXISTS),
+    # blackout weeks (14)
+    ("companies:detail", {"pk": "company_a"}, 16),
     # company, scope check, may view employees (4), count, may manage (2), groups, rows (11)
     ("companies:employees", {"pk": "company_a"}, 13),
     # is coordinator?, filter choices (schools, coordinators), count, rows, may add? (6)

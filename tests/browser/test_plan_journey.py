@@ -102,3 +102,27 @@ def test_plan_to_enrolled_employees(page_for, live_server):
     )
     coordinator.get_by_text(f"{enrolled}/{block.capacity} pladser").first.wait_for()
     screenshot(coordinator, "week-plan-da")
+
+
+def test_activities_reorder_in_place_without_a_page_load(page_for, live_server):
+    from tests.factories import PlanActivityFactory
+
+    seed_demo()
+    plan = CompetencePlan.objects.filter(status=CompetencePlan.Status.DRAFT).first()
+    first = PlanActivityFactory(plan=plan, position=90, title="Første nye aktivitet")
+    second = PlanActivityFactory(plan=plan, position=91, title="Anden nye aktivitet")
+    page = page_for(locale="da-DK")
+    log_in(page, live_server.url, plan.partnership.coordinator.username)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.evaluate("window.__marker = 'still the same page'")
+
+    page.get_by_role("button", name=f"Flyt {second.title} op").click()
+    page.wait_for_function(
+        "([a, b]) => { const t = document.querySelector('#activities').innerText;"
+        " return t.indexOf(a) < t.indexOf(b); }",
+        arg=[second.title, first.title],
+    )
+    assert page.evaluate("window.__marker") == "still the same page"
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.position < first.position
