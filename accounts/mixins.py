@@ -36,3 +36,28 @@ class ScopedObjectMixin(LoginRequiredMixin):
         obj = super().get_object(queryset)
         require(self.request.user, self.capability, obj)
         return obj
+
+
+class ScopedLoadMixin(LoginRequiredMixin):
+    """For views about one object that are not Detail/Update views: before dispatching,
+    load it through `scope` (404 outside) with `capability` (403 without) and keep it
+    as `self.<object_name>`."""
+
+    scope: Callable[..., QuerySet]
+    capability: str = Capability.VIEW
+    object_name: str = "object"
+    select_related: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+
+        def scoped(user):
+            queryset = self.scope(user)
+            return (
+                queryset.select_related(*self.select_related) if self.select_related else queryset
+            )
+
+        obj = get_for_user_or_404(scoped, request.user, self.capability, pk=kwargs["pk"])
+        setattr(self, self.object_name, obj)
+        return super().dispatch(request, *args, **kwargs)

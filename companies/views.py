@@ -21,9 +21,10 @@ from accounts.access import (
     registering_schools,
     schools_for,
 )
-from accounts.mixins import get_for_user_or_404
+from accounts.mixins import ScopedLoadMixin
 from accounts.services import audit_download
 from core.pagination import paginate
+from core.views import FormPageMixin
 from partnerships.selectors import partnership_rows
 
 from . import services
@@ -57,18 +58,11 @@ class CompanyListView(LoginRequiredMixin, TemplateView):
         )
 
 
-class CompanyMixin(LoginRequiredMixin):
+class CompanyMixin(ScopedLoadMixin):
     """Loads self.company in scope (404) and checks `capability` (403)."""
 
-    capability = Capability.VIEW
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.company = get_for_user_or_404(
-            companies_for, request.user, self.capability, pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+    scope = staticmethod(companies_for)
+    object_name = "company"
 
     def company_url(self):
         return reverse("companies:detail", args=[self.company.pk])
@@ -94,22 +88,7 @@ class CompanyDetailView(CompanyMixin, TemplateView):
         )
 
 
-class FormPageMixin:
-    """Shared context for the simple form pages (templates/_form_page.html)."""
-
-    template_name = "_form_page.html"
-    page_title = ""
-    submit_label = None
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            page_title=self.page_title,
-            submit_label=self.submit_label,
-            cancel_url=self.get_cancel_url(),
-            breadcrumbs=self.get_breadcrumbs(),
-            **kwargs,
-        )
-
+class CompaniesFormPageMixin(FormPageMixin):
     def get_breadcrumbs(self):
         return [(reverse("companies:list"), _("Companies"))]
 
@@ -117,7 +96,7 @@ class FormPageMixin:
         return reverse("companies:list")
 
 
-class CompanyCreateView(LoginRequiredMixin, FormPageMixin, FormView):
+class CompanyCreateView(LoginRequiredMixin, CompaniesFormPageMixin, FormView):
     form_class = CompanyForm
     page_title = gettext_lazy("Add a company")
 
@@ -135,7 +114,7 @@ class CompanyCreateView(LoginRequiredMixin, FormPageMixin, FormView):
         return redirect("companies:detail", company.pk)
 
 
-class CompanyChildFormView(CompanyMixin, FormPageMixin, FormView):
+class CompanyChildFormView(CompanyMixin, CompaniesFormPageMixin, FormView):
     capability = Capability.EDIT
 
     def get_breadcrumbs(self):

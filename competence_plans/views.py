@@ -8,31 +8,21 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.access import Capability, can, can_view_employees, partnerships_for, plans_for
-from accounts.mixins import get_for_user_or_404
+from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
 from competence_plans.models import CompetencePlan
+from core.views import form_page_context
 
 from . import services
 from .forms import ActivityForm, CommentForm, GoalForm, PlanForm, TransitionForm
 from .selectors import plan_figures, plan_progress, staff_matrix
 
 
-class PlanMixin(LoginRequiredMixin):
+class PlanMixin(ScopedLoadMixin):
     """Loads self.plan in the user's scope (404) with `capability` (403)."""
 
-    capability = Capability.VIEW
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.plan = get_for_user_or_404(
-            lambda user: plans_for(user).select_related(
-                "partnership__company", "partnership__lead_school", "previous_version"
-            ),
-            request.user,
-            self.capability,
-            pk=kwargs["pk"],
-        )
-        return super().dispatch(request, *args, **kwargs)
+    scope = staticmethod(plans_for)
+    object_name = "plan"
+    select_related = ("partnership__company", "partnership__lead_school", "previous_version")
 
     def plan_url(self):
         return reverse("competence_plans:detail", args=[self.plan.pk])
@@ -90,9 +80,6 @@ class PlanDetailView(PlanMixin, TemplateView):
 class PlanFormPage:
     template_name = "_form_page.html"
 
-    def page(self, title, cancel_url, crumbs, **extra):
-        return {"page_title": title, "cancel_url": cancel_url, "breadcrumbs": crumbs, **extra}
-
 
 class PlanCreateView(LoginRequiredMixin, PlanFormPage, FormView):
     form_class = PlanForm
@@ -117,7 +104,8 @@ class PlanCreateView(LoginRequiredMixin, PlanFormPage, FormView):
     def get_context_data(self, **kwargs):
         url = reverse("partnerships:detail", args=[self.partnership.pk])
         return super().get_context_data(
-            **self.page(_("New competence plan"), url, [(url, self.partnership.title)]), **kwargs
+            **form_page_context(_("New competence plan"), url, [(url, self.partnership.title)]),
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -136,7 +124,7 @@ class PlanUpdateView(PlanMixin, PlanFormPage, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            **self.page(_("Edit plan"), self.plan_url(), self.crumbs()), **kwargs
+            **form_page_context(_("Edit plan"), self.plan_url(), self.crumbs()), **kwargs
         )
 
     def form_valid(self, form):
@@ -210,7 +198,7 @@ class ActivityFormView(PlanMixin, PlanFormPage, FormView):
     def get_context_data(self, **kwargs):
         title = _("Edit activity") if self.get_activity() else _("Add an activity")
         return super().get_context_data(
-            **self.page(title, self.plan_url() + "#activities", self.crumbs()), **kwargs
+            **form_page_context(title, self.plan_url() + "#activities", self.crumbs()), **kwargs
         )
 
     def form_valid(self, form):

@@ -19,10 +19,11 @@ from accounts.access import (
     meetings_for,
     partnerships_for,
 )
-from accounts.mixins import get_for_user_or_404
+from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
 from accounts.models import SchoolMembership
 from accounts.services import audit_download
 from core.pagination import paginate
+from core.views import form_page_context
 from partnerships.models import ActionItem
 from schools.models import School
 
@@ -42,13 +43,6 @@ def editable_partnerships(user):
     return visible if user.is_superuser else visible.filter(coordinator=user)
 
 
-class FormPage:
-    template_name = "_form_page.html"
-
-    def page_context(self, title, cancel_url, crumbs):
-        return {"page_title": title, "cancel_url": cancel_url, "breadcrumbs": crumbs}
-
-
 class MeetingListView(LoginRequiredMixin, TemplateView):
     template_name = "partnerships/meeting_list.html"
 
@@ -63,7 +57,8 @@ class MeetingListView(LoginRequiredMixin, TemplateView):
         )
 
 
-class MeetingFormView(LoginRequiredMixin, FormPage, FormView):
+class MeetingFormView(LoginRequiredMixin, FormView):
+    template_name = "_form_page.html"
     form_class = MeetingForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -106,7 +101,7 @@ class MeetingFormView(LoginRequiredMixin, FormPage, FormView):
             else reverse("partnerships:meetings")
         )
         crumbs = [(reverse("partnerships:meetings"), _("Meetings"))]
-        return super().get_context_data(**self.page_context(title, cancel, crumbs), **kwargs)
+        return super().get_context_data(**form_page_context(title, cancel, crumbs), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -124,16 +119,10 @@ class MeetingFormView(LoginRequiredMixin, FormPage, FormView):
         return redirect("partnerships:meeting_detail", meeting.pk)
 
 
-class MeetingMixin(LoginRequiredMixin):
-    capability = Capability.VIEW
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.meeting = get_for_user_or_404(
-            meetings_for, request.user, self.capability, pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+class MeetingMixin(ScopedLoadMixin):
+    scope = staticmethod(meetings_for)
+    object_name = "meeting"
+    select_related = ("partnership__company",)
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
@@ -238,7 +227,8 @@ def _author_schools(user):
     )
 
 
-class ExperienceFormView(LoginRequiredMixin, FormPage, FormView):
+class ExperienceFormView(LoginRequiredMixin, FormView):
+    template_name = "_form_page.html"
     form_class = ExperienceForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -281,7 +271,7 @@ class ExperienceFormView(LoginRequiredMixin, FormPage, FormView):
             if self.experience
             else reverse("partnerships:experiences")
         )
-        return super().get_context_data(**self.page_context(title, cancel, crumbs), **kwargs)
+        return super().get_context_data(**form_page_context(title, cancel, crumbs), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data

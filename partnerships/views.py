@@ -20,10 +20,11 @@ from accounts.access import (
     registering_schools,
     schools_for,
 )
-from accounts.mixins import get_for_user_or_404
+from accounts.mixins import ScopedLoadMixin
 from accounts.models import SchoolMembership, SchoolRole, User
 from competence_plans.selectors import plans_figures
 from core.pagination import paginate
+from core.views import FormPageMixin
 from partnerships.models import ActionItem
 from schools.selectors import upcoming_blocks_of_partnerships
 
@@ -59,21 +60,11 @@ class PartnershipListView(LoginRequiredMixin, TemplateView):
         )
 
 
-class PartnershipMixin(LoginRequiredMixin):
+class PartnershipMixin(ScopedLoadMixin):
     """Loads self.partnership in scope (404) and checks `capability` (403)."""
 
-    capability = Capability.VIEW
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.partnership = get_for_user_or_404(
-            partnerships_for,
-            request.user,
-            self.capability,
-            pk=kwargs["pk"],
-        )
-        return super().dispatch(request, *args, **kwargs)
+    scope = staticmethod(partnerships_for)
+    object_name = "partnership"
 
     def partnership_url(self):
         return reverse("partnerships:detail", args=[self.partnership.pk])
@@ -118,18 +109,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
         )
 
 
-class PartnershipFormPageMixin:
-    template_name = "_form_page.html"
-    page_title = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            page_title=self.page_title,
-            cancel_url=self.get_cancel_url(),
-            breadcrumbs=self.get_breadcrumbs(),
-            **kwargs,
-        )
-
+class PartnershipFormPageMixin(FormPageMixin):
     def get_breadcrumbs(self):
         return [(reverse("partnerships:list"), _("Partnerships"))]
 
@@ -252,9 +232,6 @@ class PartnershipHandOverView(PartnershipMixin, PartnershipFormPageMixin, FormVi
             or can(user, Capability.APPROVE_AGREEMENT, self.partnership)
         ):
             raise PermissionDenied(_("Only the coordinator or a school leader can hand over."))
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(submit_label=self.submit_label, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partnership": self.partnership}

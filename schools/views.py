@@ -22,7 +22,7 @@ from accounts.access import (
     plan_activities_for,
     schools_for,
 )
-from accounts.mixins import get_for_user_or_404
+from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
 from accounts.models import SchoolMembership, SchoolRole
 from companies.importing import ImportFileError, read_table
 from competence_plans.selectors import activity_targets
@@ -201,21 +201,10 @@ class BlockFormView(LoginRequiredMixin, View):
         return redirect(url)
 
 
-class BlockMixin(LoginRequiredMixin):
-    capability = Capability.VIEW
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.block = get_for_user_or_404(
-            lambda user: course_blocks_for(user).select_related(
-                "course__fkb", "school", "department", "company"
-            ),
-            request.user,
-            self.capability,
-            pk=kwargs["pk"],
-        )
-        return super().dispatch(request, *args, **kwargs)
+class BlockMixin(ScopedLoadMixin):
+    scope = staticmethod(course_blocks_for)
+    object_name = "block"
+    select_related = ("course__fkb", "school", "department", "company")
 
     def is_teacher(self):
         return self.block.teachers.filter(pk=self.request.user.pk).exists()

@@ -81,9 +81,9 @@ PAGES = [
     ("partnerships:detail", {"pk": "partnership_a"}, 17),
     # count, page of rows (2)
     ("partnerships:meetings", {}, 4),
-    # meeting, scope check, partnership, schools, participants, contacts, action items,
-    # action-item owners (2), company, owner options (10)
-    ("partnerships:meeting_detail", {"pk": "meeting_a"}, 12),
+    # meeting with its partnership and company, scope check, schools, participants,
+    # contacts, action items, action-item owners (2) (8)
+    ("partnerships:meeting_detail", {"pk": "meeting_a"}, 10),
     # filter choices (themes, schools, partnerships), is staff?, count, rows, ... (7)
     ("partnerships:experiences", {}, 9),
     # experience, scope check, partnership visible?, themes, may edit (5)
