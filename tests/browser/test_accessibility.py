@@ -1,0 +1,70 @@
+"""axe-core's WCAG 2.1 A and AA rules over each role's main pages, in both languages."""
+
+from pathlib import Path
+
+import pytest
+
+from core.demo.base import DEMO_PASSWORD
+from core.demo.seed import seed_demo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = {
+    "tovholder": [
+        "/",
+        "/partnerships/",
+        "/partnerships/1/",
+        "/companies/",
+        "/companies/1/",
+        "/companies/1/employees/",
+        "/companies/1/employees/import/",
+        "/partnerships/meetings/",
+        "/partnerships/meetings/new/",
+        "/partnerships/experiences/",
+        "/plans/1/",
+        "/plans/1/staff/",
+        "/plans/1/activities/new/",
+        "/schools/week-plan/",
+        "/schools/blocks/new/",
+        "/schools/catalogue/",
+        "/schools/calendar/",
+    ],
+    "hr": ["/", "/plans/1/"],
+    "underviser": ["/"],
+}
+
+
+def audit(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_AA,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("locale", ["da-DK", "en-GB"])
+def test_main_pages_have_no_wcag_aa_violations(browser, live_server, locale):
+    seed_demo()
+    # The audit script is injected inline, which our CSP rightly forbids; this context only.
+    context = browser.new_context(locale=locale, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    problems = {"/accounts/login/": audit(page)}
+    for username, paths in PAGES.items():
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit].btn-primary")
+        page.wait_for_load_state()
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            problems[f"{username} {path}"] = audit(page)
+    context.close()
+    assert {where: found for where, found in problems.items() if found} == {}
