@@ -152,6 +152,17 @@ def tenants(world):
         title="Opgave A",
         owner=world["coordinator"],
     )
+    from reports.models import ReportJob
+
+    world["report_a"] = ReportJob.objects.create(
+        kind=ReportJob.Kind.COMPETENCE_PLAN,
+        plan=world["plan_a"],
+        partnership=world["partnership_a"],
+        source_version="fixture",
+        language="da",
+        requested_by=world["hr"],
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
     network = Meeting.objects.create(
         kind=Meeting.Kind.NETWORK, title="Netværksmøde", starts_at=starts
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("plans/", include("competence_plans.urls")),
     path("schools/", include("schools.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

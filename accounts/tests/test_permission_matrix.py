@@ -239,6 +239,14 @@ MATRIX: dict[str, Row] = {
         only({k: 405 if v == 200 else v for k, v in BLOCK_EDITORS.items()}),
         {**BA, "enrollment_pk": pk("enrollment_a")},
     ),
+    # --- reports (report A: HR's queued competence-plan PDF; jobs are private to
+    #     their requester, so everyone else gets 404, admins included) ---
+    "reports:list": Row(200, LOGIN_REQUIRED),
+    "reports:start": Row(405, LOGIN_REQUIRED, {"kind": "competence_plan", "pk": pk("plan_a")}),
+    "reports:status": Row(404, only({"hr": 200}), {"pk": pk("report_a")}),
+    "reports:status_json": Row(404, only({"hr": 200}), {"pk": pk("report_a")}),
+    # not rendered yet, so the download link leads back to the status page
+    "reports:download": Row(404, only({"hr": 302}), {"pk": pk("report_a")}, download=True),
     # --- experiences (experience A: school A's, written by the coordinator) ---
     "partnerships:experiences": Row(200, LOGIN_REQUIRED),
     "partnerships:experience_create": Row(403, only(SCHOOL_STAFF)),

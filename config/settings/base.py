@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "companies",
     "partnerships",
     "competence_plans",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Reports ------------------------------------------------------------------
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=14)
+# A job still queued or running this long after it started is dispatched again.
+REPORT_STUCK_AFTER_MINUTES = env.int("REPORT_STUCK_AFTER_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-reports": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 300.0},
+}
 
 # --- Domain settings ----------------------------------------------------------
 # VEU-godtgørelse per participant course day in DKK. It changes every year, so

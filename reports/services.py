@@ -1,0 +1,172 @@
+"""Report jobs: request (reusing a fresh file), dispatch to Celery, render idempotently."""
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import User
+from competence_plans.models import CompetencePlan
+from partnerships.models import Partnership
+from reports.models import ReportJob
+
+logger = logging.getLogger(__name__)
+Status = ReportJob.Status
+
+
+def _source_version(kind: str, subject) -> str:
+    if kind == ReportJob.Kind.COMPETENCE_PLAN:
+        return f"{subject.pk}:{subject.revision}:{subject.updated_at.isoformat()}"
+    return f"{subject.pk}:{subject.last_activity_at.isoformat()}:{subject.updated_at.isoformat()}"
+
+
+@transaction.atomic
+def report_request(*, user: User, kind: str, subject, language: str) -> ReportJob:
+    """A job for this report: an unexpired one for the same source version and language
+    is reused; otherwise a new one is queued and dispatched when the transaction commits."""
+    plan = subject if isinstance(subject, CompetencePlan) else None
+    partnership = plan.partnership if plan else subject
+    version = _source_version(kind, subject)
+    fresh = (
+        ReportJob.objects.filter(
+            requested_by=user,
+            kind=kind,
+            plan=plan,
+            partnership=partnership,
+            source_version=version,
+            language=language,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(status=Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
+    if fresh:
+        return fresh
+    job = ReportJob.objects.create(
+        kind=kind,
+        plan=plan,
+        partnership=partnership,
+        source_version=version,
+        language=language,
+        requested_by=user,
+        expires_at=timezone.now() + dt.timedelta(days=settings.REPORT_RETENTION_DAYS),
+    )
+    transaction.on_commit(lambda: report_dispatch(job=job))
+    return job
+
+
+def report_dispatch(*, job: ReportJob) -> bool:
+    """Hand the job to a worker. If the broker is down the job simply stays queued and
+    the periodic sweep sends it again; the user is never shown an error for it."""
+    from reports.tasks import render_report
+
+    try:
+        render_report.apply_async(args=[str(job.pk)], retry=False)
+    except Exception:  # kombu raises several kinds for an unreachable broker
+        logger.warning("Broker unavailable; report %s stays queued", job.pk, exc_info=True)
+        return False
+    return True
+
+
+def _context(job: ReportJob) -> dict:
+    from competence_plans.selectors import plan_figures, plan_progress
+    from partnerships.selectors import partnership_timeline
+
+    partnership = Partnership.objects.select_related(
+        "company", "lead_school", "coordinator", "agreement_approved_by"
+    ).get(pk=job.partnership_id)
+    context = {"job": job, "partnership": partnership, "generated": timezone.localtime()}
+    if job.kind == ReportJob.Kind.COMPETENCE_PLAN:
+        plan = CompetencePlan.objects.select_related("approved_by").get(pk=job.plan_id)
+        activities = list(
+            plan.activities.select_related("amu_course", "goal")
+            .prefetch_related("target_groups", "target_employees", "enrollments__course_block")
+            .order_by("kind", "position")
+        )
+        progress = plan_progress(plan, activities)
+        context.update(
+            plan=plan,
+            goals=list(plan.goals.order_by("position")),
+            activities=[(a, progress[a.pk]) for a in activities],
+            figures=plan_figures(plan),
+            blocks=sorted(
+                {e.course_block for a in activities for e in a.enrollments.all()},
+                key=lambda b: (b.start_date, b.reference),
+            ),
+        )
+    else:
+        context.update(
+            plans=list(partnership.plans.order_by("-period_start")),
+            meetings=list(partnership.meetings.order_by("-starts_at")[:20]),
+            action_items=list(
+                partnership.action_items.select_related("owner").order_by("done", "due_date")
+            ),
+            experiences=list(partnership.experiences.order_by("-created_at")[:20]),
+            timeline=partnership_timeline(partnership, limit=50),
+        )
+    return context
+
+
+def render_pdf(job: ReportJob) -> tuple[bytes, int]:
+    from weasyprint import HTML
+
+    from reports.fetcher import safe_url_fetcher
+
+    template = f"reports/pdf/{job.kind}.html"
+    with translation.override(job.language):
+        html = render_to_string(template, _context(job))
+    document = HTML(string=html, base_url="static:", url_fetcher=safe_url_fetcher).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def report_render(*, job_id) -> ReportJob:
+    """Render one job. Safe to run twice (a redelivered task after a worker died): a
+    finished job is left alone, and the file is written under the job's own name."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == Status.DONE:
+            return job
+        job.status, job.progress = Status.RUNNING, 10
+        job.started_at, job.attempts = timezone.now(), job.attempts + 1
+        job.save(update_fields=["status", "progress", "started_at", "attempts"])
+    try:
+        pdf, pages = render_pdf(job)
+    except Exception as error:
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == Status.DONE:  # another delivery finished first
+            return job
+        name = f"reports/{job.pk}.pdf"
+        if job.file.storage.exists(name):
+            job.file.storage.delete(name)
+        job.file.save(name.removeprefix("reports/"), ContentFile(pdf), save=False)
+        job.checksum = hashlib.sha256(pdf).hexdigest()
+        job.page_count, job.progress = pages, 100
+        job.status, job.finished_at, job.error = Status.DONE, timezone.now(), ""
+        job.save()
+    return job
+
+
+def reports_sweep_stuck(*, now=None) -> int:
+    """Send jobs again that have waited or run too long (a lost message, a dead worker)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.REPORT_STUCK_AFTER_MINUTES)
+    stuck = ReportJob.objects.filter(
+        status__in=[Status.QUEUED, Status.RUNNING], expires_at__gt=now
+    ).filter(created_at__lt=limit)
+    count = 0
+    for job in stuck:
+        if job.started_at and job.started_at > limit:
+            continue
+        count += report_dispatch(job=job)
+    return count
