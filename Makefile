@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: run test lint format migrations-check deploy-check messages worker beat clean-venv
+.PHONY: run up test lint format migrations-check deploy-check messages worker beat clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
@@ -57,6 +57,10 @@ messages: $(VENV)/.runtime.stamp
 	$(DEV) $(BIN)/python manage.py makemessages -l da -l en --no-location \
 		--ignore=.venv --ignore=static --ignore=tests --ignore='*/tests/*'
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+## up: gunicorn + Celery worker + beat against PostgreSQL and Redis (set DATABASE_URL, CELERY_BROKER_URL)
+up: $(VENV)/.runtime.stamp
+	bash bin/up
 
 worker: $(VENV)/.runtime.stamp
 	$(BIN)/celery -A config worker --loglevel=INFO
