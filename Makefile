@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: run up test lint format migrations-check deploy-check messages worker beat clean-venv
+.PHONY: run up bench-reports test lint format migrations-check deploy-check messages worker beat clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
@@ -61,6 +61,10 @@ messages: $(VENV)/.runtime.stamp
 ## up: gunicorn + Celery worker + beat against PostgreSQL and Redis (set DATABASE_URL, CELERY_BROKER_URL)
 up: $(VENV)/.runtime.stamp
 	bash bin/up
+
+## bench-reports: seconds per PDF page against a reference document, and peak memory
+bench-reports: $(VENV)/.dev.stamp
+	$(DEV) $(BIN)/python manage.py bench_reports
 
 worker: $(VENV)/.runtime.stamp
 	$(BIN)/celery -A config worker --loglevel=INFO

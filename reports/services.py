@@ -7,11 +7,12 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
-from competence_plans.models import CompetencePlan
+from competence_plans.models import CompetencePlan, Enrollment
 from partnerships.models import Partnership
 from reports.models import ReportJob
 
@@ -86,7 +87,18 @@ def _context(job: ReportJob) -> dict:
         plan = CompetencePlan.objects.select_related("approved_by").get(pk=job.plan_id)
         activities = list(
             plan.activities.select_related("amu_course", "goal")
-            .prefetch_related("target_groups", "target_employees", "enrollments__course_block")
+            .prefetch_related(
+                "target_groups",
+                "target_employees",
+                # Joined rather than nested: the IN list stays the plan's few activities
+                # even for a company of thousands (SQLite refuses huge expressions).
+                Prefetch(
+                    "enrollments",
+                    queryset=Enrollment.objects.select_related("employee", "course_block").order_by(
+                        "employee__name"
+                    ),
+                ),
+            )
             .order_by("kind", "position")
         )
         progress = plan_progress(plan, activities)

@@ -1,0 +1,98 @@
+"""Seconds per page of the competence-plan PDF for companies of 20, 200 and 1,000
+employees, next to a plain reference document of the same page count rendered in the
+same process, and the process's peak memory. Nothing is kept: all data is rolled back."""
+
+import resource
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from reports.services import render_pdf
+
+SIZES = (20, 200, 1000)
+
+
+class Rollback(Exception):
+    pass
+
+
+def reference_pdf(pages: int) -> tuple[float, int]:
+    from weasyprint import HTML
+
+    body = "".join(
+        f'<section style="page-break-after: always"><h1>Side {n}</h1>'
+        + "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. </p>" * 30
+        + "</section>"
+        for n in range(pages)
+    )
+    start = time.perf_counter()
+    document = HTML(string=f'<html><body style="font-family: DejaVu Sans">{body}</body></html>')
+    rendered = document.render()
+    rendered.write_pdf()
+    return time.perf_counter() - start, len(rendered.pages)
+
+
+def build_plan(size: int):
+    from tests.factories import (
+        CompanyFactory,
+        CompanyMembershipFactory,
+        CompetencePlanFactory,
+        CourseBlockFactory,
+        EmployeeFactory,
+        EmployeeGroupFactory,
+        EnrollmentFactory,
+        PartnershipFactory,
+        PlanActivityFactory,
+    )
+
+    company = CompanyFactory()
+    hr = CompanyMembershipFactory(company=company).user
+    plan = CompetencePlanFactory(partnership=PartnershipFactory(company=company))
+    groups = [EmployeeGroupFactory(company=company) for _ in range(5)]
+    employees = [EmployeeFactory(company=company, group=groups[n % 5]) for n in range(size)]
+    for index, group in enumerate(groups):
+        activity = PlanActivityFactory(plan=plan, position=index)
+        activity.target_groups.add(group)
+        block = CourseBlockFactory(course=activity.amu_course, capacity=size)
+        for employee in employees[index::5]:
+            EnrollmentFactory(employee=employee, course_block=block, plan_activity=activity)
+    return hr, plan
+
+
+class Command(BaseCommand):
+    help = "Benchmark the competence-plan PDF against a reference document."
+
+    def handle(self, *args, **options):
+        from reports.models import ReportJob
+
+        reference_pdf(1)  # warm up fonts and caches so the first row is not penalised
+        rows = []
+        for size in SIZES:
+            try:
+                with transaction.atomic():
+                    hr, plan = build_plan(size)
+                    job = ReportJob(
+                        kind="competence_plan",
+                        plan=plan,
+                        partnership=plan.partnership,
+                        language="da",
+                        requested_by=hr,
+                    )
+                    start = time.perf_counter()
+                    _pdf, pages = render_pdf(job)
+                    seconds = time.perf_counter() - start
+                    raise Rollback
+            except Rollback:
+                pass
+            ref_seconds, ref_pages = reference_pdf(pages)
+            rows.append((size, pages, seconds / pages, ref_seconds / ref_pages))
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            f"{'employees':>9} {'pages':>5} {'s/page':>8} {'ref s/page':>10} {'ratio':>6}"
+        )
+        for size, pages, per_page, ref in rows:
+            self.stdout.write(
+                f"{size:>9} {pages:>5} {per_page:>8.3f} {ref:>10.3f} {per_page / ref:>6.2f}"
+            )
+        self.stdout.write(f"peak memory of this process: {peak_mib:.0f} MiB")
