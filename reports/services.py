@@ -21,9 +21,14 @@ Status = ReportJob.Status
 
 
 def _source_version(kind: str, subject) -> str:
+    """A fixed-length fingerprint of the source's state (64 hex digits)."""
     if kind == ReportJob.Kind.COMPETENCE_PLAN:
-        return f"{subject.pk}:{subject.revision}:{subject.updated_at.isoformat()}"
-    return f"{subject.pk}:{subject.last_activity_at.isoformat()}:{subject.updated_at.isoformat()}"
+        state = f"{subject.pk}:{subject.revision}:{subject.updated_at.isoformat()}"
+    else:
+        state = (
+            f"{subject.pk}:{subject.last_activity_at.isoformat()}:{subject.updated_at.isoformat()}"
+        )
+    return hashlib.sha256(state.encode()).hexdigest()
 
 
 @transaction.atomic

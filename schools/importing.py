@@ -58,6 +58,10 @@ def check_catalogue(table: list[list[str]]) -> list[dict]:
             seen[row["number"]] = line
         if not row["title"]:
             row["errors"].append(_("The title is missing."))
+        elif len(row["title"]) > 250:
+            row["errors"].append(_("The title is longer than 250 characters."))
+        if len(row["fkb_title"]) > 250:
+            row["errors"].append(_("The FKB title is longer than 250 characters."))
         try:
             days = Decimal(row["days"])
             if days <= 0 or (days * 2) % 1:

@@ -245,3 +245,9 @@ def test_hr_sees_only_their_own_employees_on_a_block(client, tenants):
     assert tenants["employee_a"].name in page
     assert tenants["employee_b"].name not in page
     assert Enrollment.objects.filter(course_block=tenants["block_a"]).count() == 2
+
+
+def test_catalogue_rows_longer_than_the_database_allows_are_errors():
+    text = "nummer;titel;dage;fkb;fkb-titel\n22906;" + "x" * 251 + ";5;2711;" + "y" * 251 + "\n"
+    row = check_catalogue(read_table(SimpleUploadedFile("k.csv", text.encode())))[0]
+    assert len(row["errors"]) == 2
