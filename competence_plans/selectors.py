@@ -41,13 +41,7 @@ def plans_figures(plans: list[CompetencePlan]) -> dict[int, PlanFigures]:
         ).values_list("pk", "plan_id", "days")
     }
     participants: dict[int, dict[int, bool]] = defaultdict(dict)
-    named = PlanActivity.target_employees.through.objects.filter(
-        planactivity__in=activities.keys(), employee__active=True
-    ).values_list("planactivity_id", "employee_id", "employee__education_level")
-    grouped = Employee.objects.filter(
-        active=True, group__plan_activities__in=activities.keys()
-    ).values_list("group__plan_activities", "pk", "education_level")
-    for activity_id, employee_id, level in [*named, *grouped]:
+    for activity_id, employee_id, level in _target_rows(activities.keys()):
         participants[activity_id][employee_id] = level in VEU_ELIGIBLE_LEVELS
 
     totals: dict[int, list] = {pk: [set(), Decimal(0), Decimal(0)] for pk in plan_ids}
@@ -67,16 +61,22 @@ def plan_figures(plan: CompetencePlan) -> PlanFigures:
     return plans_figures([plan]).get(plan.pk, EMPTY_FIGURES)
 
 
+def _target_rows(activity_ids) -> list[tuple[int, int, str]]:
+    """(activity, employee, education level) for every active employee an activity
+    targets, by name or through a group; two queries. An employee may appear twice."""
+    named = PlanActivity.target_employees.through.objects.filter(
+        planactivity__in=activity_ids, employee__active=True
+    ).values_list("planactivity_id", "employee_id", "employee__education_level")
+    grouped = Employee.objects.filter(
+        active=True, group__plan_activities__in=activity_ids
+    ).values_list("group__plan_activities", "pk", "education_level")
+    return [*named, *grouped]
+
+
 def activity_targets(activity_ids) -> dict[int, set[int]]:
     """Active employees each activity targets (named, or through a group); two queries."""
     targets: dict[int, set[int]] = defaultdict(set)
-    named = PlanActivity.target_employees.through.objects.filter(
-        planactivity__in=activity_ids, employee__active=True
-    ).values_list("planactivity_id", "employee_id")
-    grouped = Employee.objects.filter(
-        active=True, group__plan_activities__in=activity_ids
-    ).values_list("group__plan_activities", "pk")
-    for activity_id, employee_id in [*named, *grouped]:
+    for activity_id, employee_id, _level in _target_rows(activity_ids):
         targets[activity_id].add(employee_id)
     return targets
 
@@ -104,10 +104,12 @@ def plan_progress(plan: CompetencePlan, activities: list[PlanActivity]) -> dict[
     from competence_plans.models import Enrollment
 
     targets = activity_targets([a.pk for a in activities])
-    states = _enrollment_states(plan)
+    placed_by_activity: dict[int, list[str]] = defaultdict(list)
+    for (activity_id, _employee_id), status in _enrollment_states(plan).items():
+        placed_by_activity[activity_id].append(status)
     progress = {}
     for activity in activities:
-        placed = [s for (a, _e), s in states.items() if a == activity.pk]
+        placed = placed_by_activity[activity.pk]
         progress[activity.pk] = Progress(
             planned=len(targets[activity.pk]),
             enrolled=sum(

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ from accounts.models import SchoolRole
 from competence_plans.selectors import plans_figures
 from partnerships.meeting_selectors import upcoming_meetings
 from partnerships.models import ActionItem, Partnership
-from partnerships.selectors import partnership_rows, status_counts
+from partnerships.selectors import partnership_rows, partnerships_of_schools, status_counts
 from schools.selectors import upcoming_blocks_of_partnerships, upcoming_blocks_taught_by
 
 ROWS_PER_SECTION = 25
@@ -86,7 +86,7 @@ def home_context(user, *, today: dt.date) -> HomeContext:
             _section(
                 "leader",
                 _("Partnerships of %(schools)s") % {"schools": _join(led_schools)},
-                visible.filter(pk__in=_partnerships_of_schools(school_ids)),
+                visible.filter(pk__in=partnerships_of_schools(school_ids)),
             )
         )
     served = roles.schools(SchoolRole.CONSULTANT)
@@ -96,7 +96,7 @@ def home_context(user, *, today: dt.date) -> HomeContext:
             _section(
                 "consultant",
                 _("Partnerships in the schools you serve"),
-                visible.filter(pk__in=_partnerships_of_schools(school_ids)),
+                visible.filter(pk__in=partnerships_of_schools(school_ids)),
             )
         )
     companies = roles.all_companies
@@ -133,9 +133,3 @@ def home_context(user, *, today: dt.date) -> HomeContext:
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
     return context
-
-
-def _partnerships_of_schools(school_ids: list[int]) -> QuerySet[Partnership]:
-    return Partnership.objects.filter(
-        Q(lead_school__in=school_ids) | Q(other_schools__in=school_ids)
-    ).values("pk")

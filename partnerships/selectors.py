@@ -1,8 +1,20 @@
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import AuditEvent, SchoolMembership
 from competence_plans.models import CompetencePlan
 from partnerships.models import ActionItem, Partnership
+
+
+def partnerships_of_schools(schools) -> QuerySet[Partnership]:
+    """Pks of partnerships that any of the schools leads or has joined (a subquery;
+    `schools` may be ids, School objects or a values() queryset)."""
+    return Partnership.objects.filter(
+        Q(lead_school__in=schools) | Q(other_schools__in=schools)
+    ).values("pk")
 
 
 def _count_subquery(queryset) -> Coalesce:
@@ -30,30 +42,16 @@ def partnership_list(
     partnerships: QuerySet[Partnership], *, user, filters: dict, now
 ) -> QuerySet[Partnership]:
     """The partnership list: scope tab, filters, newest activity first; one query."""
-    from datetime import timedelta
-
-    from django.db.models import Q
-
-    from accounts.models import SchoolMembership
-
     scope = filters.get("scope") or "all"
     if scope == "mine":
         partnerships = partnerships.filter(coordinator=user)
     elif scope == "school":
         schools = SchoolMembership.objects.filter(user=user).values("school_id")
-        partnerships = partnerships.filter(
-            pk__in=Partnership.objects.filter(
-                Q(lead_school__in=schools) | Q(other_schools__in=schools)
-            ).values("pk")
-        )
+        partnerships = partnerships.filter(pk__in=partnerships_of_schools(schools))
     if status := filters.get("status"):
         partnerships = partnerships.filter(status=status)
     if school := filters.get("school"):
-        partnerships = partnerships.filter(
-            pk__in=Partnership.objects.filter(
-                Q(lead_school=school) | Q(other_schools=school)
-            ).values("pk")
-        )
+        partnerships = partnerships.filter(pk__in=partnerships_of_schools([school]))
     if coordinator := filters.get("coordinator"):
         partnerships = partnerships.filter(coordinator=coordinator)
     if q := filters.get("q"):
@@ -70,11 +68,6 @@ def partnership_list(
 
 def partnership_timeline(partnership: Partnership, *, limit: int = 30):
     """What happened: audit events on the partnership and its plans, newest first."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
-
-    from accounts.models import AuditEvent
-
     partnership_type = ContentType.objects.get_for_model(Partnership)
     plan_type = ContentType.objects.get_for_model(CompetencePlan)
     plan_ids = [str(pk) for pk in partnership.plans.values_list("pk", flat=True)]

@@ -20,7 +20,7 @@ from accounts.access import Capability, can
 from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
 from accounts.services import audit_record, audit_state_change
 from companies.models import Company
-from partnerships.models import Partnership
+from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
 from schools.models import School
 
 Status = Partnership.Status
@@ -266,8 +266,6 @@ def partnership_touch(*, partnership: Partnership) -> None:
 
 @transaction.atomic
 def meeting_create(*, by: User, schools=(), participants=(), contact_participants=(), **fields):
-    from partnerships.models import Meeting
-
     meeting = Meeting(organiser=by, **fields)
     meeting.full_clean()
     meeting.save()
@@ -306,8 +304,6 @@ def meeting_update(
 
 
 def action_item_create(*, meeting, by: User, title: str, owner=None, due_date=None):
-    from partnerships.models import ActionItem
-
     item = ActionItem(
         meeting=meeting,
         partnership=meeting.partnership,
@@ -339,8 +335,6 @@ def action_item_set_done(*, item, done: bool, by: User):
 
 
 def _themes(names: str):
-    from partnerships.models import Theme
-
     themes = []
     for name in {n.strip() for n in names.split(",") if n.strip()}:
         theme = Theme.objects.filter(name__iexact=name).first()
@@ -350,8 +344,6 @@ def _themes(names: str):
 
 @transaction.atomic
 def experience_create(*, by: User, school: School, themes=(), new_themes: str = "", **fields):
-    from partnerships.models import Experience
-
     experience = Experience(author=by, school=school, **fields)
     experience.full_clean()
     experience.save()

@@ -1,6 +1,7 @@
 """Writes for the week plan: course blocks, enrollments, attendance, the catalogue."""
 
 import datetime as dt
+import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -216,4 +217,4 @@ def catalogue_import(*, rows: list[dict], by: User) -> dict[str, int]:
 
 def default_end_date(start: dt.date, days) -> dt.date:
     """The last working day of a run of `days` course days starting on `start`."""
-    return add_workdays(start, max(1, int(-(-float(days) // 1))))
+    return add_workdays(start, max(1, math.ceil(days)))

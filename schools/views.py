@@ -210,8 +210,14 @@ class BlockMixin(ScopedLoadMixin):
         return self.block.teachers.filter(pk=self.request.user.pk).exists()
 
 
+def _blocks_with_fill(user):
+    return course_blocks_with_participation(course_blocks_for(user))
+
+
 class BlockDetailView(BlockMixin, TemplateView):
     template_name = "schools/block_detail.html"
+    # Loaded once, with its fill (participant count) annotated.
+    scope = staticmethod(_blocks_with_fill)
 
     def get_context_data(self, **kwargs):
         user, block = self.request.user, self.block
@@ -228,9 +234,7 @@ class BlockDetailView(BlockMixin, TemplateView):
             .filter(pk__in=course_blocks_for(user).values("pk"))
         )
         return super().get_context_data(
-            course_block=course_blocks_with_participation(CourseBlock.objects.filter(pk=block.pk))
-            .select_related("course__fkb", "school", "department", "company")
-            .get(),
+            course_block=block,
             teachers=list(block.teachers.all()),
             enrollments=enrollments,
             # Conflicts name other companies' employees: only the schedulers see them.

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import CompanyMembership, CompanyRole, SchoolMembership, SchoolRole, User
 from companies.models import Company, EducationLevel, Employee, EmployeeGroup
-from companies.validators import CVR_WEIGHTS
+from companies.validators import is_valid_cvr
 from competence_plans.models import CompetencePlan, Enrollment, PlanActivity
 from core.isoweek import iso_week_of
 from partnerships.models import Partnership
@@ -18,7 +18,7 @@ def valid_cvr(n: int) -> str:
     while True:
         for check in range(10):
             number = str(prefix)[:7] + str(check)
-            if sum(int(d) * w for d, w in zip(number, CVR_WEIGHTS, strict=True)) % 11 == 0:
+            if is_valid_cvr(number):
                 return number
         prefix += 10
 

@@ -3,8 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from companies.validators import CVR_WEIGHTS
-from core.isoweek import add_workdays  # noqa: F401  (re-exported for the seed)
+from companies.validators import is_valid_cvr
 from schools.models import AmuCourse, Department, School
 
 DEMO_PASSWORD = "partnerskab"
@@ -41,7 +40,7 @@ def cvr_from_seed(n: int) -> str:
         digits = str(candidate)
         for check in range(10):
             number = digits[:7] + str(check)
-            if sum(int(d) * w for d, w in zip(number, CVR_WEIGHTS, strict=True)) % 11 == 0:
+            if is_valid_cvr(number):
                 return number
         candidate += 10  # the 7-digit prefix has no valid check digit; try the next
 

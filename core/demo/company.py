@@ -11,12 +11,12 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from companies.models import Company, Contact, EducationLevel, Employee, EmployeeGroup
 from competence_plans.models import CompetenceGoal, CompetencePlan, Enrollment, PlanActivity
-from core.isoweek import iso_week_of
+from core.isoweek import add_workdays, iso_week_of
 from partnerships.models import ActionItem, Meeting, Partnership
 from schools.models import CourseBlock
 
 from . import data
-from .base import WEEKS_AHEAD, SeedReport, World, add_workdays, block_reference, cvr_from_seed
+from .base import WEEKS_AHEAD, SeedReport, World, block_reference, cvr_from_seed
 
 PLAN_STATUS_BY_PARTNERSHIP = {
     "agreement_draft": CompetencePlan.Status.DRAFT,

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from accounts.models import CompanyMembership, CompanyRole
 from companies.models import Company
-from core.isoweek import iso_week_of
+from core.isoweek import add_workdays, iso_week_of
 from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
 from schools.models import CourseBlock
 
 from . import data
-from .base import WEEKS_AHEAD, SeedReport, World, add_workdays, demo_user
+from .base import WEEKS_AHEAD, SeedReport, World, demo_user
 
 HR_USERS = [
     ("hr", "Sofie", "Lund", "Østjysk Stålkonstruktion A/S"),
