@@ -1,0 +1,70 @@
+"""Exact query counts for the scheduling and report pages, unchanged with 10× the rows."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import ReportJob
+from tests.factories import AmuCourseFactory, CourseBlockFactory, EmployeeFactory, EnrollmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(t, copies: int) -> None:
+    block_a = t["block_a"]
+    for _ in range(copies):
+        # Clashing blocks for the same teacher, people on block A, courses, report jobs.
+        CourseBlockFactory(
+            school=t["school_a"],
+            start_date=block_a.start_date,
+            end_date=block_a.end_date,
+            teachers=[t["teacher"]],
+        )
+        EnrollmentFactory(course_block=block_a, employee=EmployeeFactory(company=t["company_a"]))
+        AmuCourseFactory()
+        ReportJob.objects.create(
+            kind="competence_plan",
+            plan=t["plan_a"],
+            partnership=t["partnership_a"],
+            source_version="x",
+            language="da",
+            requested_by=t["hr"],
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+
+
+# Every page starts with the session and the user (2). Then:
+PAGES = [
+    # block with its fill, scope check, enrollments shown, may edit, teachers (2),
+    # conflicts: clashing blocks and their teachers, employees' companies, clashing
+    # enrollments, blackout weeks, other blocks to move to (12)
+    ("coordinator", "schools:block_detail", "block_a", 14),
+    # may browse, count, may import, FKB choices, page of courses (5)
+    ("coordinator", "schools:catalogue", None, 7),
+    # upcoming blocks with fill, their teachers, their enrollments (3)
+    ("coordinator", "schools:conflicts", None, 5),
+    # existing feeds, school and company memberships (3)
+    ("coordinator", "schools:calendar_feeds", None, 5),
+    # the user's recent jobs with their subjects (1)
+    ("hr", "reports:list", None, 3),
+    # the job (1)
+    ("hr", "reports:status", "report_a", 3),
+]
+
+
+@pytest.mark.parametrize(("persona", "name", "key", "expected"), PAGES)
+def test_page_query_count_is_constant(client, tenants, persona, name, key, expected):
+    client.force_login(tenants[persona])
+    url = reverse(name, args=[tenants[key].pk] if key else [])
+    client.get(url)  # warm per-process caches
+    grow(tenants, 1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    grow(tenants, 9)  # 10× the rows
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert (len(small), len(large)) == (expected, expected)
