@@ -219,9 +219,25 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Every task keeps its own state in the database (ReportJob, invitations), so nothing
+# reads Celery results. Not subscribing to them also keeps a web process usable after
+# Redis has been away: the result consumer gives up for good once its retries run out.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker child that has grown past this (KiB) is replaced after its task: WeasyPrint
+# keeps font and layout caches, and one huge report must not pin the memory for ever.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+# An unacknowledged message (its worker died) goes back to the queue once it is older
+# than the visibility timeout, which must be longer than the longest task (render_report's
+# hard limit is 300 s). Workers look for such messages at start and every so often.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=900),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_SECONDS", default=60),
+    "unacked_restore_throttle": 1,
+}
 
 # --- Reports ------------------------------------------------------------------
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=14)

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from reports.models import ReportJob
 from reports.services import report_request
+from reports.tests.brokers import celery_against
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 
@@ -18,20 +19,16 @@ def redis_worker(transactional_db):
     import redis
     from celery.contrib.testing.worker import start_worker
 
-    from config.celery import app
-
     try:
         redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip(f"Redis is not reachable at {BROKER} (needed for worker tests)")
-    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
     redis.Redis.from_url(BROKER).flushdb()
-    try:
-        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20):
-            yield app
-    finally:
-        app.conf.update(saved)
+    with (
+        celery_against(BROKER) as app,
+        start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20),
+    ):
+        yield app
 
 
 def wait_for(job, statuses, seconds=60):

@@ -17,7 +17,17 @@ class Rollback(Exception):
     pass
 
 
-def reference_pdf(pages: int) -> tuple[float, int]:
+def text_per_page(pdf: bytes) -> int:
+    """Characters of text per page: the two documents are compared at their density too."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return round(sum(len(page.extract_text()) for page in pages) / len(pages))
+
+
+def reference_pdf(pages: int) -> tuple[float, int, int]:
     from weasyprint import HTML
 
     body = "".join(
@@ -29,8 +39,8 @@ def reference_pdf(pages: int) -> tuple[float, int]:
     start = time.perf_counter()
     document = HTML(string=f'<html><body style="font-family: DejaVu Sans">{body}</body></html>')
     rendered = document.render()
-    rendered.write_pdf()
-    return time.perf_counter() - start, len(rendered.pages)
+    pdf = rendered.write_pdf()
+    return time.perf_counter() - start, len(rendered.pages), text_per_page(pdf)
 
 
 def build_plan(size: int):
@@ -80,19 +90,24 @@ class Command(BaseCommand):
                         requested_by=hr,
                     )
                     start = time.perf_counter()
-                    _pdf, pages = render_pdf(job)
+                    pdf, pages = render_pdf(job)
                     seconds = time.perf_counter() - start
+                    density = text_per_page(pdf)
                     raise Rollback
             except Rollback:
                 pass
-            ref_seconds, ref_pages = reference_pdf(pages)
-            rows.append((size, pages, seconds / pages, ref_seconds / ref_pages))
+            ref_seconds, ref_pages, ref_density = reference_pdf(pages)
+            rows.append(
+                (size, pages, seconds / pages, ref_seconds / ref_pages, density, ref_density)
+            )
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             f"{'employees':>9} {'pages':>5} {'s/page':>8} {'ref s/page':>10} {'ratio':>6}"
+            f" {'chars/page':>10} {'ref chars/page':>14}"
         )
-        for size, pages, per_page, ref in rows:
+        for size, pages, per_page, ref, density, ref_density in rows:
             self.stdout.write(
                 f"{size:>9} {pages:>5} {per_page:>8.3f} {ref:>10.3f} {per_page / ref:>6.2f}"
+                f" {density:>10} {ref_density:>14}"
             )
         self.stdout.write(f"peak memory of this process: {peak_mib:.0f} MiB")
