@@ -163,6 +163,19 @@ def tenants(world):
         requested_by=world["hr"],
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    from evaluations.models import Invitation, Kind
+    from evaluations.services import questionnaire_current
+
+    world["invitation_a"] = Invitation.objects.create(
+        kind=Kind.FOLLOW_UP,
+        questionnaire=questionnaire_current(kind=Kind.FOLLOW_UP, school_id=None),
+        course_block=world["block_a"],
+        company=world["company_a"],
+        partnership=world["partnership_a"],
+        enrollment=world["enrollment_a"],
+        opens_on=timezone.localdate(),
+        expires_on=timezone.localdate() + dt.timedelta(days=14),
+    )
     network = Meeting.objects.create(
         kind=Meeting.Kind.NETWORK, title="Netværksmøde", starts_at=starts
     )

@@ -52,6 +52,8 @@ class Capability:
     MANAGE_CATALOGUE = "manage_catalogue"
     MANAGE_NETWORK = "manage_network"
     DOWNLOAD = "download"
+    PRINT_EVALUATION_SHEETS = "print_evaluation_sheets"
+    MANAGE_QUESTIONNAIRES = "manage_questionnaires"
 
     LABELS = {
         VIEW: _("view"),
@@ -63,6 +65,8 @@ class Capability:
         MANAGE_CATALOGUE: _("manage the AMU catalogue"),
         MANAGE_NETWORK: _("manage network meetings and experiences"),
         DOWNLOAD: _("download"),
+        PRINT_EVALUATION_SHEETS: _("print evaluation sheets"),
+        MANAGE_QUESTIONNAIRES: _("edit the school's questionnaires"),
     }
 
 
@@ -312,6 +316,11 @@ def _block_capability(user, capability: str, block: CourseBlock) -> bool:
         return course_blocks_for(user).filter(pk=block.pk).exists()
     if capability in (Capability.EDIT, Capability.SCHEDULE_BLOCKS):
         return _has_school_role(user, [block.school_id], SchoolRole.COORDINATOR)
+    if capability == Capability.PRINT_EVALUATION_SHEETS:
+        return (
+            _has_school_role(user, [block.school_id], SchoolRole.COORDINATOR)
+            or block.teachers.filter(pk=user.pk).exists()
+        )
     return False
 
 
@@ -320,7 +329,7 @@ def _school_capability(user, capability: str, school: School) -> bool:
         return _has_school_role(user, [school.pk], *SchoolRole.values)
     if capability == Capability.SCHEDULE_BLOCKS:
         return _has_school_role(user, [school.pk], SchoolRole.COORDINATOR)
-    if capability == Capability.MANAGE_CATALOGUE:
+    if capability in (Capability.MANAGE_CATALOGUE, Capability.MANAGE_QUESTIONNAIRES):
         return _has_school_role(user, [school.pk], SchoolRole.LEADER)
     return False
 
@@ -363,6 +372,18 @@ def can_view_employees(user, company: Company) -> bool:
         _has_school_role(user, school_ids, *EMPLOYEE_READING_SCHOOL_ROLES)
         or Partnership.objects.filter(company=company, coordinator=user).exists()
     )
+
+
+def evaluation_company_ids(user, school_ids: list[int]) -> list[int] | None:
+    """Whose evaluation answers a user may see in figures about these schools' blocks:
+    everyone's (None) for superusers and the schools' staff; otherwise only the answers
+    of their own companies' employees."""
+    if (
+        user.is_superuser
+        or SchoolMembership.objects.filter(user=user, school_id__in=school_ids).exists()
+    ):
+        return None
+    return list(_company_ids(user).values_list("company_id", flat=True))
 
 
 def is_consultant(user) -> bool:

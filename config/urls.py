@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/", include("competence_plans.urls")),
     path("schools/", include("schools.urls")),
     path("reports/", include("reports.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ class ReportJob(models.Model):
     class Kind(models.TextChoices):
         COMPETENCE_PLAN = "competence_plan", _("Competence plan")
         PARTNERSHIP_STATUS = "partnership_status", _("Partnership status report")
+        EVALUATION = "evaluation", _("Evaluation report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

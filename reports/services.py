@@ -24,6 +24,20 @@ def _source_version(kind: str, subject) -> str:
     """A fixed-length fingerprint of the source's state (64 hex digits)."""
     if kind == ReportJob.Kind.COMPETENCE_PLAN:
         state = f"{subject.pk}:{subject.revision}:{subject.updated_at.isoformat()}"
+    elif kind == ReportJob.Kind.EVALUATION:
+        from django.db.models import Count, Max
+
+        from evaluations.models import Conclusion, Response
+
+        answers = Response.objects.filter(partnership=subject).aggregate(
+            n=Count("pk"), last=Max("submitted_at")
+        )
+        conclusion = (
+            Conclusion.objects.filter(partnership=subject)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        state = f"{subject.pk}:{answers['n']}:{answers['last']}:{conclusion}"
     else:
         state = (
             f"{subject.pk}:{subject.last_activity_at.isoformat()}:{subject.updated_at.isoformat()}"
@@ -126,6 +140,23 @@ def _context(job: ReportJob) -> dict:
                 {e.course_block for a in activities for e in a.enrollments.all()},
                 key=lambda b: (b.start_date, b.reference),
             ),
+        )
+    elif job.kind == ReportJob.Kind.EVALUATION:
+        from evaluations import selectors as evaluation_selectors
+        from evaluations.models import Conclusion
+
+        context.update(
+            results=evaluation_selectors.results_for(
+                evaluation_selectors.scope_partnership(partnership),
+                school_ids=[partnership.lead_school_id],
+            ),
+            plans=[
+                (plan, evaluation_selectors.goals_reached(plan))
+                for plan in partnership.plans.order_by("-period_start")
+            ],
+            conclusion=Conclusion.objects.filter(partnership=partnership)
+            .select_related("updated_by")
+            .first(),
         )
     else:
         context.update(

@@ -37,6 +37,8 @@ class ReportStartView(LoginRequiredMixin, View):
                 or can(user, Capability.APPROVE_AGREEMENT, subject)
             ):
                 raise PermissionDenied(_("The status report is for coordinators and leaders."))
+        elif kind == ReportJob.Kind.EVALUATION:
+            subject = get_for_user_or_404(partnerships_for, user, Capability.DOWNLOAD, pk=pk)
         else:
             raise PermissionDenied
         job = services.report_request(

@@ -247,6 +247,43 @@ MATRIX: dict[str, Row] = {
     "reports:status_json": Row(404, only({"hr": 200}), {"pk": pk("report_a")}),
     # not rendered yet, so the download link leads back to the status page
     "reports:download": Row(404, only({"hr": 302}), {"pk": pk("report_a")}, download=True),
+    # --- evaluations (invitation A: a follow-up link for the employee on block A;
+    #     answering needs no login, results follow the block, plan and partnership) ---
+    "evaluations:answer": Row(200, kwargs={"token": lambda t: t["invitation_a"].token}),
+    "evaluations:thanks": Row(200),
+    "evaluations:block": Row(404, only(SCHOOL_A_STAFF_AND_HR), BA),
+    "evaluations:sheet": Row(
+        404,
+        only(
+            {
+                "coordinator": 200,
+                "teacher": 200,
+                "admin": 200,
+                "leader": 403,
+                "consultant": 403,
+                "hr": 403,
+            }
+        ),
+        BA,
+    ),
+    "evaluations:plan": Row(404, only(PARTNERSHIP_VIEWERS), PLA),
+    "evaluations:partnership": Row(404, only(PARTNERSHIP_VIEWERS), PA),
+    "evaluations:conclusion": Row(404, only(POST_ONLY_PARTNERSHIP_EDITORS), PA),
+    "evaluations:school": Row(
+        404,
+        only({"coordinator": 200, "leader": 200, "teacher": 200, "consultant": 200, "admin": 200}),
+        {"pk": pk("school_a")},
+    ),
+    "evaluations:questionnaires": Row(
+        404,
+        only({"leader": 200, "admin": 200, "coordinator": 403, "teacher": 403, "consultant": 403}),
+        {"pk": pk("school_a")},
+    ),
+    "evaluations:questionnaire_edit": Row(
+        404,
+        only({"leader": 200, "admin": 200, "coordinator": 403, "teacher": 403, "consultant": 403}),
+        {"pk": pk("school_a"), "kind": "follow_up"},
+    ),
     # --- experiences (experience A: school A's, written by the coordinator) ---
     "partnerships:experiences": Row(200, LOGIN_REQUIRED),
     "partnerships:experience_create": Row(403, only(SCHOOL_STAFF)),

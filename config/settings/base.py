@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "partnerships",
     "competence_plans",
     "reports",
+    "evaluations",
 ]
 
 MIDDLEWARE = [
@@ -245,7 +247,28 @@ REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=14)
 REPORT_STUCK_AFTER_MINUTES = env.int("REPORT_STUCK_AFTER_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-reports": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 300.0},
+    # Creates due evaluation invitations, e-mails them, and sends the one reminder.
+    "evaluation-invitations": {
+        "task": "evaluations.tasks.run_invitations",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
+
+# --- Evaluations --------------------------------------------------------------
+# The address links in e-mails start with (no request is at hand in a Celery task).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Motivation opens this many days before a block starts and closes when it starts.
+EVALUATION_MOTIVATION_DAYS_BEFORE = env.int("EVALUATION_MOTIVATION_DAYS_BEFORE", default=7)
+# Follow-up opens on the block's last day and stays open this long.
+EVALUATION_FOLLOW_UP_OPEN_DAYS = env.int("EVALUATION_FOLLOW_UP_OPEN_DAYS", default=14)
+# Effect (participants and company) opens this long after the block (8–12 weeks)...
+EVALUATION_EFFECT_DELAY_DAYS = env.int("EVALUATION_EFFECT_DELAY_DAYS", default=70)
+# ...and stays open this long.
+EVALUATION_EFFECT_OPEN_DAYS = env.int("EVALUATION_EFFECT_OPEN_DAYS", default=28)
+# One reminder, this long after the invitation was e-mailed.
+EVALUATION_REMINDER_AFTER_DAYS = env.int("EVALUATION_REMINDER_AFTER_DAYS", default=4)
+# Groups with fewer answers than this show no figures (anonymity).
+EVALUATION_MIN_ANSWERS = env.int("EVALUATION_MIN_ANSWERS", default=3)
 
 # --- Domain settings ----------------------------------------------------------
 # VEU-godtgørelse per participant course day in DKK. It changes every year, so
