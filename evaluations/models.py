@@ -314,6 +314,21 @@ class Response(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} – {self.submitted_at:%Y-%m-%d}"
 
+    @classmethod
+    def answering(cls, invitation: Invitation, *, plan_id, submitted_at) -> "Response":
+        """An unsaved response to `invitation`, with where it came from copied onto it."""
+        return cls(
+            invitation=invitation,
+            questionnaire_id=invitation.questionnaire_id,
+            kind=invitation.kind,
+            course_block_id=invitation.course_block_id,
+            school_id=invitation.course_block.school_id,
+            company_id=invitation.company_id,
+            partnership_id=invitation.partnership_id,
+            plan_id=plan_id,
+            submitted_at=submitted_at,
+        )
+
 
 class Answer(models.Model):
     response = models.ForeignKey(

@@ -263,17 +263,8 @@ def response_submit(*, token: str, answers: dict[int, dict]) -> Response:
         plan_id = None
         if invitation.enrollment_id and invitation.enrollment.plan_activity_id:
             plan_id = invitation.enrollment.plan_activity.plan_id
-        response = Response.objects.create(
-            invitation=invitation,
-            questionnaire_id=invitation.questionnaire_id,
-            kind=invitation.kind,
-            course_block_id=invitation.course_block_id,
-            school_id=invitation.course_block.school_id,
-            company_id=invitation.company_id,
-            partnership_id=invitation.partnership_id,
-            plan_id=plan_id,
-            submitted_at=now,
-        )
+        response = Response.answering(invitation, plan_id=plan_id, submitted_at=now)
+        response.save()
         Answer.objects.bulk_create(
             Answer(
                 response=response,

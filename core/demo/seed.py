@@ -16,6 +16,7 @@ from django.utils import timezone
 from . import data
 from .base import SeedReport
 from .company import generated_company, seed_company
+from .evaluations import seed_evaluations
 from .network import seed_hr_users, seed_network, seed_open_blocks
 from .reference import seed_reference_data
 
@@ -33,4 +34,5 @@ def seed_demo(*, scale: int = 1, today: dt.date | None = None) -> SeedReport:
     seed_hr_users(world, report)
     seed_open_blocks(world, scale, report)
     seed_network(world, report)
+    seed_evaluations(world, report)
     return report

@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from core.demo.base import DEMO_PASSWORD
 from core.demo.seed import seed_demo
+from evaluations.models import Invitation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,9 +32,17 @@ PAGES = {
         "/schools/blocks/new/",
         "/schools/catalogue/",
         "/schools/calendar/",
+        "/evaluations/partnerships/1/",
+        "/evaluations/blocks/1/",
+        "/evaluations/blocks/1/sheet/?kind=effect",
+        "/evaluations/schools/1/",
     ],
-    "hr": ["/", "/plans/1/"],
+    "hr": ["/", "/plans/1/", "/evaluations/partnerships/1/"],
     "underviser": ["/"],
+    "leder": [
+        "/evaluations/schools/1/questionnaires/",
+        "/evaluations/schools/1/questionnaires/follow_up/",
+    ],
 }
 
 
@@ -56,6 +66,17 @@ def test_main_pages_have_no_wcag_aa_violations(browser, live_server, locale):
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     problems = {"/accounts/login/": audit(page)}
+    # The public evaluation form (no login): one of the links the seed left open.
+    today = timezone.localdate()
+    token = (
+        Invitation.objects.filter(answered_at=None, opens_on__lte=today, expires_on__gte=today)
+        .values_list("token", flat=True)
+        .first()
+    )
+    page.goto(f"{live_server.url}/evaluations/answer/{token}/")
+    problems["evaluation form"] = audit(page)
+    page.click("button[type=submit].btn-primary")  # nothing answered: errors shown
+    problems["evaluation form with errors"] = audit(page)
     for username, paths in PAGES.items():
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
