@@ -13,6 +13,7 @@ class ReportJob(models.Model):
         COMPETENCE_PLAN = "competence_plan", _("Competence plan")
         PARTNERSHIP_STATUS = "partnership_status", _("Partnership status report")
         EVALUATION = "evaluation", _("Evaluation report")
+        SCHOOL_EVALUATION = "school_evaluation", _("School evaluation report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -34,8 +35,21 @@ class ReportJob(models.Model):
         "partnerships.Partnership",
         verbose_name=_("partnership"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="report_jobs",
     )
+    # A school's report (the evaluation report over a period) has no partnership.
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
     source_version = models.CharField(
         _("version of the source"),
         max_length=64,
@@ -67,10 +81,18 @@ class ReportJob(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partnership__isnull=False) | models.Q(school__isnull=False),
+                name="report_is_about_a_partnership_or_a_school",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
     @property
     def subject(self):
-        return self.plan if self.kind == self.Kind.COMPETENCE_PLAN else self.partnership
+        if self.kind == self.Kind.COMPETENCE_PLAN:
+            return self.plan
+        return self.school if self.kind == self.Kind.SCHOOL_EVALUATION else self.partnership

@@ -20,15 +20,21 @@ logger = logging.getLogger(__name__)
 Status = ReportJob.Status
 
 
-def _source_version(kind: str, subject) -> str:
+def _source_version(kind: str, subject, period=(None, None)) -> str:
     """A fixed-length fingerprint of the source's state (64 hex digits)."""
+    from django.db.models import Count, Max
+
+    from evaluations.models import Conclusion, Response
+    from evaluations.selectors import scope_school
+
     if kind == ReportJob.Kind.COMPETENCE_PLAN:
         state = f"{subject.pk}:{subject.revision}:{subject.updated_at.isoformat()}"
+    elif kind == ReportJob.Kind.SCHOOL_EVALUATION:
+        answers = Response.objects.filter(scope_school(subject, *period).responses).aggregate(
+            n=Count("pk"), last=Max("submitted_at")
+        )
+        state = f"school:{subject.pk}:{period}:{answers['n']}:{answers['last']}"
     elif kind == ReportJob.Kind.EVALUATION:
-        from django.db.models import Count, Max
-
-        from evaluations.models import Conclusion, Response
-
         answers = Response.objects.filter(partnership=subject).aggregate(
             n=Count("pk"), last=Max("submitted_at")
         )
@@ -46,18 +52,26 @@ def _source_version(kind: str, subject) -> str:
 
 
 @transaction.atomic
-def report_request(*, user: User, kind: str, subject, language: str) -> ReportJob:
+def report_request(
+    *, user: User, kind: str, subject, language: str, period: tuple = (None, None)
+) -> ReportJob:
     """A job for this report: an unexpired one for the same source version and language
-    is reused; otherwise a new one is queued and dispatched when the transaction commits."""
+    is reused; otherwise a new one is queued and dispatched when the transaction commits.
+    A school's evaluation report covers the blocks that ended within `period`."""
     plan = subject if isinstance(subject, CompetencePlan) else None
-    partnership = plan.partnership if plan else subject
-    version = _source_version(kind, subject)
+    school = subject if kind == ReportJob.Kind.SCHOOL_EVALUATION else None
+    partnership = None if school else (plan.partnership if plan else subject)
+    start, end = period if school else (None, None)
+    version = _source_version(kind, subject, (start, end))
     fresh = (
         ReportJob.objects.filter(
             requested_by=user,
             kind=kind,
             plan=plan,
             partnership=partnership,
+            school=school,
+            period_start=start,
+            period_end=end,
             source_version=version,
             language=language,
             expires_at__gt=timezone.now(),
@@ -72,6 +86,9 @@ def report_request(*, user: User, kind: str, subject, language: str) -> ReportJo
         kind=kind,
         plan=plan,
         partnership=partnership,
+        school=school,
+        period_start=start,
+        period_end=end,
         source_version=version,
         language=language,
         requested_by=user,
@@ -108,10 +125,27 @@ def _context(job: ReportJob) -> dict:
     from competence_plans.selectors import plan_figures, plan_progress
     from partnerships.selectors import partnership_timeline
 
+    context = {"job": job, "generated": timezone.localtime()}
+    if job.kind == ReportJob.Kind.SCHOOL_EVALUATION:
+        from evaluations import selectors as evaluation_selectors
+
+        context.update(
+            school=job.school,
+            header_left=job.school.name,
+            header_right="",
+            results=evaluation_selectors.results_for(
+                evaluation_selectors.scope_school(job.school, job.period_start, job.period_end)
+            ),
+        )
+        return context
     partnership = Partnership.objects.select_related(
         "company", "lead_school", "coordinator", "agreement_approved_by"
     ).get(pk=job.partnership_id)
-    context = {"job": job, "partnership": partnership, "generated": timezone.localtime()}
+    context.update(
+        partnership=partnership,
+        header_left=partnership.lead_school.name,
+        header_right=partnership.company.name,
+    )
     if job.kind == ReportJob.Kind.COMPETENCE_PLAN:
         plan = CompetencePlan.objects.select_related("approved_by").get(pk=job.plan_id)
         activities = list(

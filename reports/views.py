@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
@@ -8,19 +10,22 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import Capability, can, partnerships_for, plans_for
+from accounts.access import Capability, can, partnerships_for, plans_for, schools_for
 from accounts.mixins import get_for_user_or_404
 from accounts.services import audit_download
+from evaluations.forms import PeriodForm
 from reports.models import ReportJob
 
 from . import services
 
 
 def reports_for(user):
-    """A user's own report jobs, and only while they still see the partnership."""
+    """A user's own report jobs, and only while they still see the partnership (or, for a
+    school's report, while they still belong to the school)."""
     return ReportJob.objects.filter(
-        requested_by=user, partnership__in=partnerships_for(user)
-    ).select_related("plan", "partnership__company")
+        Q(partnership__in=partnerships_for(user)) | Q(school__in=schools_for(user)),
+        requested_by=user,
+    ).select_related("plan", "partnership__company", "school")
 
 
 class ReportStartView(LoginRequiredMixin, View):
@@ -39,10 +44,21 @@ class ReportStartView(LoginRequiredMixin, View):
                 raise PermissionDenied(_("The status report is for coordinators and leaders."))
         elif kind == ReportJob.Kind.EVALUATION:
             subject = get_for_user_or_404(partnerships_for, user, Capability.DOWNLOAD, pk=pk)
+        elif kind == ReportJob.Kind.SCHOOL_EVALUATION:
+            subject = get_for_user_or_404(schools_for, user, pk=pk)
+            period_form = PeriodForm(request.POST)
+            if not period_form.is_valid():
+                messages.error(request, " ".join(period_form.errors.get("end", [])))
+                return redirect("evaluations:school", subject.pk)
+            period = (period_form.cleaned_data["start"], period_form.cleaned_data["end"])
         else:
             raise PermissionDenied
         job = services.report_request(
-            user=user, kind=kind, subject=subject, language=get_language() or "da"
+            user=user,
+            kind=kind,
+            subject=subject,
+            language=get_language() or "da",
+            **({"period": period} if kind == ReportJob.Kind.SCHOOL_EVALUATION else {}),
         )
         return redirect("reports:status", job.pk)
 

@@ -1,5 +1,6 @@
 """Conclusion, QR sheet, questionnaire editing and the evaluation report PDF."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -150,3 +151,52 @@ def test_evaluation_report_follows_new_answers(evaluated):
         user=partnership.coordinator, kind="evaluation", subject=partnership, language="da"
     )
     assert newer.pk != first.pk
+
+
+def test_school_report_over_a_period_and_only_for_the_schools_people(client, evaluated):
+    block, _partnership = evaluated
+    leader = SchoolMembershipFactory(school=block.school, role=SchoolRole.LEADER).user
+    client.force_login(leader)
+    start = reverse("reports:start", args=[ReportJob.Kind.SCHOOL_EVALUATION, block.school_id])
+    refused = client.post(start, {"start": "2026-12-01", "end": "2026-01-01"}, follow=True)
+    assert "Slutdatoen er før startdatoen." in refused.content.decode()
+    assert not ReportJob.objects.exists()
+    response = client.post(start, {"start": "2026-01-01", "end": "2026-12-31"})
+    job = ReportJob.objects.get()
+    assert response["Location"] == reverse("reports:status", args=[job.pk])
+    assert (job.school, job.partnership, job.period_start.isoformat()) == (
+        block.school,
+        None,
+        "2026-01-01",
+    )
+    job = report_render(job_id=job.pk)  # what the worker does (on_commit never fires here)
+    assert job.status == "done", job.error
+    job.file.open("rb")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(job.file.read())).pages)
+    assert "Skolens evalueringsrapport" in text and block.school.name in text
+    assert "Rørsvejsning nummer 1" in text
+
+    outsider = SchoolMembershipFactory(role=SchoolRole.LEADER).user
+    client.force_login(outsider)
+    assert client.get(reverse("reports:status", args=[job.pk])).status_code == 404
+    assert client.post(start, {}).status_code == 404
+    client.force_login(leader)
+    download = client.get(reverse("reports:download", args=[job.pk]))
+    assert download.status_code == 200 and "no-store" in download["Cache-Control"]
+
+
+def test_a_period_without_blocks_gives_an_empty_but_valid_school_report(evaluated):
+    block, _partnership = evaluated
+    leader = SchoolMembershipFactory(school=block.school, role=SchoolRole.LEADER).user
+    job = report_request(
+        user=leader,
+        kind=ReportJob.Kind.SCHOOL_EVALUATION,
+        subject=block.school,
+        language="en",
+        period=(dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+    )
+    job = report_render(job_id=job.pk)
+    job.file.open("rb")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(job.file.read())).pages)
+    assert "School evaluation report" in text and "No answers yet." in text
+    assert "Rørsvejsning" not in text
