@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: run up bench-reports test lint format migrations-check deploy-check messages worker beat clean-venv
+.PHONY: run up bench-reports bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
@@ -65,6 +65,10 @@ up: $(VENV)/.runtime.stamp
 ## bench-reports: seconds per PDF page against a reference document, and peak memory
 bench-reports: $(VENV)/.dev.stamp
 	$(DEV) $(BIN)/python manage.py bench_reports
+
+## bench-dashboard: the dashboard's server time at demo size and 10x, beside a trivial page
+bench-dashboard: $(VENV)/.dev.stamp
+	$(DEV) $(BIN)/python manage.py bench_dashboard
 
 worker: $(VENV)/.runtime.stamp
 	$(BIN)/celery -A config worker --loglevel=INFO

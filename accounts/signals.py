@@ -7,13 +7,37 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from accounts.models import AuditEvent, SchoolMembership
+from accounts.models import (
+    AuditEvent,
+    CompanyMembership,
+    CompanyRole,
+    SchoolMembership,
+    SchoolRole,
+)
 from accounts.services import audit_record
 
 SESSION_STARTED_AT = "_started_at"
 SESSION_LAST_SEEN = "_last_seen"
 # Whether the menu shows school-staff pages; read at login so pages need no query.
 SESSION_SCHOOL_STAFF = "_school_staff"
+# Which overviews the menu links to: the school dashboard, the network view, a company.
+SESSION_OVERVIEWS = "_overviews"
+
+
+def _overviews(user) -> dict:
+    school_roles = set(SchoolMembership.objects.filter(user=user).values_list("role", flat=True))
+    company = (
+        CompanyMembership.objects.filter(user=user, role__in=[CompanyRole.HR, CompanyRole.MANAGER])
+        .order_by("company__name")
+        .values_list("company_id", flat=True)
+        .first()
+    )
+    dashboard_roles = {SchoolRole.LEADER, SchoolRole.CONSULTANT, SchoolRole.COORDINATOR}
+    return {
+        "dashboard": user.is_superuser or bool(school_roles & dashboard_roles),
+        "network": user.is_superuser or SchoolRole.CONSULTANT in school_roles,
+        "company": company,
+    }
 
 
 @receiver(user_logged_in)
@@ -25,6 +49,7 @@ def on_login(sender, request, user, **kwargs):
         request.session[SESSION_SCHOOL_STAFF] = user.is_superuser or (
             SchoolMembership.objects.filter(user=user).exists()
         )
+        request.session[SESSION_OVERVIEWS] = _overviews(user)
     audit_record(action=AuditEvent.Action.LOGIN, actor=user, request=request)
 
 

@@ -60,6 +60,8 @@ class CompetencePlan(TimeStampedModel):
         blank=True,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # When the plan was last proposed to HR: the dashboard flags plans waiting too long.
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
     # Optimistic locking: every save must name the revision it started from.
     revision = models.PositiveIntegerField(_("revision"), default=0)
 

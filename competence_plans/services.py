@@ -277,6 +277,8 @@ def plan_transition(
     plan.status = transition.target
     if name == "approve":
         plan.approved_by, plan.approved_at = by, timezone.now()
+    if name == "propose":
+        plan.proposed_at = timezone.now()
     plan.revision += 1
     plan.save()
     if comment.strip():

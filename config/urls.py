@@ -15,6 +15,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("reports/", include("reports.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

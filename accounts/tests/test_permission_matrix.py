@@ -128,6 +128,13 @@ BLOCK_EDITORS = {
     "hr": 403,
 }
 CA = {"pk": pk("company_a")}
+DASHBOARD_USERS = {
+    "coordinator": 200,
+    "leader": 200,
+    "consultant": 200,
+    "other_coordinator": 200,
+    "admin": 200,
+}
 PA = {"pk": pk("partnership_a")}
 MA = {"pk": pk("meeting_a")}
 
@@ -283,6 +290,24 @@ MATRIX: dict[str, Row] = {
         404,
         only({"leader": 200, "admin": 200, "coordinator": 403, "teacher": 403, "consultant": 403}),
         {"pk": pk("school_a"), "kind": "follow_up"},
+    ),
+    # --- dashboards (school staff who lead, coordinate or advise; HR get the company
+    #     view of their own company; consultants the network view) ---
+    "dashboards:school": Row(403, only(DASHBOARD_USERS)),
+    "dashboards:blocks": Row(403, only(DASHBOARD_USERS)),
+    "dashboards:network": Row(403, only({"consultant": 200, "admin": 200})),
+    "dashboards:company": Row(
+        404,
+        only(
+            {
+                "hr": 200,
+                "admin": 200,
+                "coordinator": 403,
+                "leader": 403,
+                "consultant": 403,
+            }
+        ),
+        CA,
     ),
     # --- experiences (experience A: school A's, written by the coordinator) ---
     "partnerships:experiences": Row(200, LOGIN_REQUIRED),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "competence_plans",
     "reports",
     "evaluations",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

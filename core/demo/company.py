@@ -302,6 +302,13 @@ def _seed_plan(partnership, plan_status, sector, groups, employees, world, rng, 
             if approved
             else None
         ),
+        # A proposed demo plan has waited three weeks: the leader's dashboard flags it.
+        proposed_at=(
+            timezone.make_aware(dt.datetime.combine(world.today, dt.time(9)))
+            - dt.timedelta(days=21)
+            if plan_status == CompetencePlan.Status.PROPOSED
+            else None
+        ),
     )
     report.add("plans")
     goals = CompetenceGoal.objects.bulk_create(

@@ -37,9 +37,12 @@ PAGES = {
         "/evaluations/blocks/1/sheet/?kind=effect",
         "/evaluations/schools/1/",
     ],
-    "hr": ["/", "/plans/1/", "/evaluations/partnerships/1/"],
+    "hr": ["/", "/plans/1/", "/evaluations/partnerships/1/", "/dashboard/company/1/"],
     "underviser": ["/"],
+    "konsulent": ["/dashboard/network/"],
     "leder": [
+        "/dashboard/",
+        "/dashboard/blocks/?status=held",
         "/evaluations/schools/1/questionnaires/",
         "/evaluations/schools/1/questionnaires/follow_up/",
     ],

@@ -1,0 +1,426 @@
+"""Dashboard figures, aggregated in SQL: one query per panel, whatever the data.
+
+The scope is a set of partnerships (portfolio, money, attention) and a set of course
+blocks (activity, quality), both cut to what the user may see and to the filters.
+Participant course days count enrollments that are not cancelled on blocks that are not
+cancelled; "realised" counts those completed on held blocks. 200 participant days are
+one ÅE; VEU is estimated for participants educated up to skilled level.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from companies.models import VEU_ELIGIBLE_LEVELS
+from competence_plans.models import CompetencePlan, Enrollment
+from evaluations.models import Answer, Invitation, Kind, Theme
+from evaluations.selectors import INDEX_DEFINITIONS
+from partnerships.models import ActionItem, Partnership
+from schools.figures import aarselever, veu_compensation_dkk
+from schools.models import CourseBlock
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
+DAYS = F("course_block__course__duration_days")
+OPEN_STATES = [
+    Partnership.Status.PROSPECT,
+    Partnership.Status.AGREEMENT_DRAFT,
+    Partnership.Status.ACTIVE,
+    Partnership.Status.EVALUATION,
+]
+
+
+@dataclass
+class Filters:
+    schools: list  # the schools in view (one, or all the user's)
+    start: dt.date
+    end: dt.date
+    department: object = None
+    coordinator: object = None
+    sector: str = ""
+
+    @property
+    def restricts_partnerships(self) -> bool:
+        """Block figures follow the partnerships only when a partnership filter is set."""
+        return bool(self.coordinator or self.sector)
+
+
+@dataclass
+class Scope:
+    partnerships: QuerySet
+    blocks: QuerySet  # in the period
+    all_blocks: QuerySet  # any date (attention: the coming weeks)
+    enrollments: QuerySet  # in the period
+
+
+def scope_for(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> Scope:
+    school_ids = [s.pk for s in filters.schools]
+    partnerships = partnerships.filter(
+        Q(lead_school__in=school_ids) | Q(other_schools__in=school_ids)
+    )
+    partnerships = Partnership.objects.filter(pk__in=partnerships.values("pk"))
+    if filters.coordinator:
+        partnerships = partnerships.filter(coordinator=filters.coordinator)
+    if filters.sector:
+        partnerships = partnerships.filter(company__sector=filters.sector)
+    all_blocks = blocks.filter(school__in=school_ids)
+    if filters.department:
+        all_blocks = all_blocks.filter(department=filters.department)
+    if filters.restricts_partnerships:
+        all_blocks = all_blocks.filter(
+            enrollments__plan_activity__plan__partnership__in=partnerships
+        )
+    all_blocks = CourseBlock.objects.filter(pk__in=all_blocks.values("pk"))
+    in_period = all_blocks.filter(start_date__gte=filters.start, start_date__lte=filters.end)
+    enrollments = Enrollment.objects.filter(
+        course_block__in=in_period, status__in=PARTICIPATING
+    ).exclude(course_block__status=CourseBlock.Status.CANCELLED)
+    if filters.restricts_partnerships:
+        enrollments = enrollments.filter(plan_activity__plan__partnership__in=partnerships)
+    return Scope(partnerships, in_period, all_blocks, enrollments)
+
+
+PARTICIPATING = [
+    Enrollment.Status.PLANNED,
+    Enrollment.Status.ENROLLED,
+    Enrollment.Status.COMPLETED,
+]
+REALISED = Q(status=Enrollment.Status.COMPLETED, course_block__status=CourseBlock.Status.HELD)
+
+
+# --- Panels ---------------------------------------------------------------------------
+
+
+def portfolio(scope: Scope, filters: Filters) -> dict:
+    """Partnerships by state, new and concluded in the period; two queries."""
+    by_state = dict(scope.partnerships.values_list("status").annotate(n=Count("pk")))
+    counts = scope.partnerships.aggregate(
+        new=Count("pk", filter=Q(start_date__gte=filters.start, start_date__lte=filters.end)),
+        concluded=Count(
+            "pk",
+            filter=Q(
+                status=Partnership.Status.CONCLUDED,
+                end_date__gte=filters.start,
+                end_date__lte=filters.end,
+            ),
+        ),
+    )
+    states = [(value, label, by_state.get(value, 0)) for value, label in Partnership.Status.choices]
+    return {
+        "states": states,
+        "pairs": [(label, n) for _value, label, n in states],
+        "total": sum(by_state.values()),
+        **counts,
+    }
+
+
+def per_coordinator(scope: Scope) -> list[dict]:
+    """One query."""
+    return list(
+        scope.partnerships.values(
+            "coordinator_id", "coordinator__first_name", "coordinator__last_name"
+        )
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
+            open=Count("pk", filter=Q(status__in=OPEN_STATES)),
+        )
+        .order_by("coordinator__first_name", "coordinator__last_name")
+    )
+
+
+def blocks_panel(scope: Scope) -> dict:
+    """Blocks by state and the places they offer; one query."""
+    figures = scope.blocks.aggregate(
+        planned=Count(
+            "pk",
+            filter=Q(status__in=[CourseBlock.Status.PLANNED, CourseBlock.Status.CONFIRMED]),
+        ),
+        held=Count("pk", filter=Q(status=CourseBlock.Status.HELD)),
+        cancelled=Count("pk", filter=Q(status=CourseBlock.Status.CANCELLED)),
+        capacity=Coalesce(Sum("capacity", filter=~Q(status=CourseBlock.Status.CANCELLED)), 0),
+    )
+    return figures
+
+
+def months(scope: Scope) -> list[dict]:
+    """Per month of the block's start: participants, participant days and ÅE, planned
+    and realised; one query."""
+    rows = (
+        scope.enrollments.annotate(month=TruncMonth("course_block__start_date"))
+        .values("month")
+        .annotate(
+            participants=Count("pk"),
+            planned_days=Coalesce(Sum(DAYS), ZERO),
+            realised_days=Coalesce(Sum(DAYS, filter=REALISED), ZERO),
+        )
+        .order_by("month")
+    )
+    return [
+        {
+            **row,
+            "planned_ae": aarselever(row["planned_days"]),
+            "realised_ae": aarselever(row["realised_days"]),
+        }
+        for row in rows
+    ]
+
+
+def per_partnership(scope: Scope) -> list[dict]:
+    """AMU participant days, ÅE and the VEU estimate per partnership; one query."""
+    rows = (
+        scope.enrollments.values(
+            "plan_activity__plan__partnership_id",
+            "plan_activity__plan__partnership__title",
+            "plan_activity__plan__partnership__company__name",
+        )
+        .annotate(
+            participants=Count("pk"),
+            days=Coalesce(Sum(DAYS), ZERO),
+            eligible_days=Coalesce(
+                Sum(DAYS, filter=Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)), ZERO
+            ),
+        )
+        .order_by("-days", "plan_activity__plan__partnership__title")
+    )
+    return [
+        {
+            "partnership_id": row["plan_activity__plan__partnership_id"],
+            "title": row["plan_activity__plan__partnership__title"],
+            "company": row["plan_activity__plan__partnership__company__name"],
+            "participants": row["participants"],
+            "days": row["days"],
+            "ae": aarselever(row["days"]),
+            "veu": veu_compensation_dkk(row["eligible_days"]),
+        }
+        for row in rows
+    ]
+
+
+def top_courses(scope: Scope, limit=5) -> list[dict]:
+    """One query."""
+    return list(
+        scope.enrollments.values("course_block__course__number", "course_block__course__title")
+        .annotate(participants=Count("pk"), days=Coalesce(Sum(DAYS), ZERO))
+        .order_by("-days", "course_block__course__number")[:limit]
+    )
+
+
+def top_fkbs(scope: Scope, limit=5) -> list[dict]:
+    """One query."""
+    return list(
+        scope.enrollments.values(
+            "course_block__course__fkb__code", "course_block__course__fkb__title"
+        )
+        .annotate(participants=Count("pk"), days=Coalesce(Sum(DAYS), ZERO))
+        .order_by("-days", "course_block__course__fkb__code")[:limit]
+    )
+
+
+def participants_total(scope: Scope) -> dict:
+    """Totals for the period; one query."""
+    totals = scope.enrollments.aggregate(
+        participants=Count("pk"),
+        days=Coalesce(Sum(DAYS), ZERO),
+        realised_days=Coalesce(Sum(DAYS, filter=REALISED), ZERO),
+        eligible_days=Coalesce(
+            Sum(DAYS, filter=Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)), ZERO
+        ),
+    )
+    totals["ae"] = aarselever(totals["days"])
+    totals["realised_ae"] = aarselever(totals["realised_days"])
+    totals["veu"] = veu_compensation_dkk(totals["eligible_days"])
+    return totals
+
+
+def quality(scope: Scope) -> dict:
+    """Indices by quarter of the block's end, and response rates; two queries."""
+    min_answers = settings.EVALUATION_MIN_ANSWERS
+    rows = (
+        Answer.objects.filter(
+            response__course_block__in=scope.blocks,
+            score__isnull=False,
+            question__theme__in=list(INDEX_DEFINITIONS),
+        )
+        .annotate(month=TruncMonth("response__course_block__end_date"))
+        .values("question__theme", "month")
+        .annotate(mean=Avg("score"), n=Count("pk"), responses=Count("response", distinct=True))
+        .order_by("month")
+    )
+    trend: dict[str, list] = {theme: [] for theme in INDEX_DEFINITIONS}
+    overall: dict[str, list] = {theme: [Decimal(0), 0, 0] for theme in INDEX_DEFINITIONS}
+    for row in rows:
+        theme = row["question__theme"]
+        shown = row["responses"] >= min_answers
+        trend[theme].append((row["month"], row["mean"] if shown else None, row["responses"]))
+        overall[theme][0] += Decimal(str(row["mean"])) * row["n"]
+        overall[theme][1] += row["n"]
+        overall[theme][2] += row["responses"]
+    indices = []
+    for theme, (_kind, definition) in INDEX_DEFINITIONS.items():
+        total, n, responses = overall[theme]
+        indices.append(
+            {
+                "theme": theme,
+                "label": Theme(theme).label,
+                "definition": definition,
+                "value": (total / n) if n and responses >= min_answers else None,
+                "responses": responses,
+                "trend": trend[theme],
+            }
+        )
+    rates = [
+        {**row, "label": Kind(row["kind"]).label}
+        for row in Invitation.objects.filter(course_block__in=scope.blocks)
+        .values("kind")
+        .annotate(invited=Count("pk"), answered=Count("answered_at"))
+        .order_by("kind")
+    ]
+    return {"indices": indices, "rates": rates, "min_answers": min_answers}
+
+
+def attention(scope: Scope, today: dt.date, limit=10) -> dict:
+    """What needs attention now (whatever the period); one query per list."""
+    now = timezone.now()
+    stale = scope.partnerships.filter(
+        status__in=OPEN_STATES, last_activity_at__lt=now - dt.timedelta(days=60)
+    ).select_related("company")
+    ending = scope.partnerships.filter(
+        status=Partnership.Status.ACTIVE,
+        end_date__gte=today,
+        end_date__lte=today + dt.timedelta(days=60),
+    ).select_related("company")
+    waiting = CompetencePlan.objects.filter(
+        partnership__in=scope.partnerships,
+        status=CompetencePlan.Status.PROPOSED,
+        proposed_at__lt=now - dt.timedelta(days=14),
+    ).select_related("partnership__company")
+    overdue = ActionItem.objects.filter(
+        partnership__in=scope.partnerships, done=False, due_date__lt=today
+    ).select_related("partnership", "owner")
+    underfilled = (
+        scope.all_blocks.filter(
+            start_date__gte=today, start_date__lte=today + dt.timedelta(days=14)
+        )
+        .exclude(status=CourseBlock.Status.CANCELLED)
+        .annotate(
+            participants=Count("enrollments", filter=Q(enrollments__status__in=PARTICIPATING))
+        )
+        .filter(participants__lt=F("capacity") / 2.0)
+        .select_related("course")
+    )
+    lists = {
+        "stale": stale.order_by("last_activity_at"),
+        "ending": ending.order_by("end_date"),
+        "waiting": waiting.order_by("proposed_at"),
+        "overdue": overdue.order_by("due_date"),
+        "underfilled": underfilled.order_by("start_date"),
+    }
+    # Fetch one more than shown to know whether there are more, in the same query.
+    return {name: list(queryset[: limit + 1]) for name, queryset in lists.items()}
+
+
+def per_school(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> list[dict]:
+    """The network view: the same figures for each school side by side; four queries."""
+    school_ids = [s.pk for s in filters.schools]
+    rows = {s.pk: {"school": s, "partnerships": 0, "active": 0} for s in filters.schools}
+    for row in (
+        partnerships.filter(lead_school__in=school_ids)
+        .values("lead_school")
+        .annotate(n=Count("pk"), active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)))
+    ):
+        rows[row["lead_school"]].update(partnerships=row["n"], active=row["active"])
+    in_period = blocks.filter(
+        school__in=school_ids, start_date__gte=filters.start, start_date__lte=filters.end
+    )
+    for row in in_period.values("school").annotate(
+        held=Count("pk", filter=Q(status=CourseBlock.Status.HELD)),
+        capacity=Coalesce(Sum("capacity", filter=~Q(status=CourseBlock.Status.CANCELLED)), 0),
+    ):
+        rows[row["school"]].update(held=row["held"], capacity=row["capacity"])
+    for row in (
+        Enrollment.objects.filter(course_block__in=in_period, status__in=PARTICIPATING)
+        .exclude(course_block__status=CourseBlock.Status.CANCELLED)
+        .values("course_block__school")
+        .annotate(
+            participants=Count("pk"),
+            days=Coalesce(Sum(DAYS), ZERO),
+            eligible=Coalesce(
+                Sum(DAYS, filter=Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)), ZERO
+            ),
+        )
+    ):
+        rows[row["course_block__school"]].update(
+            participants=row["participants"],
+            days=row["days"],
+            ae=aarselever(row["days"]),
+            veu=veu_compensation_dkk(row["eligible"]),
+        )
+    for row in (
+        Answer.objects.filter(
+            response__course_block__in=in_period,
+            score__isnull=False,
+            question__theme="outcome",
+        )
+        .values("response__school")
+        .annotate(mean=Avg("score"), responses=Count("response", distinct=True))
+    ):
+        if row["responses"] >= settings.EVALUATION_MIN_ANSWERS:
+            rows[row["response__school"]]["outcome"] = row["mean"]
+    result = []
+    for row in rows.values():
+        row.setdefault("held", 0)
+        row.setdefault("capacity", 0)
+        row.setdefault("participants", 0)
+        row.setdefault("days", Decimal(0))
+        row.setdefault("ae", aarselever(0))
+        row.setdefault("veu", veu_compensation_dkk(0))
+        row.setdefault("outcome", None)
+        row["fill"] = fill_rate(row["participants"], row["capacity"])
+        result.append(row)
+    return result
+
+
+def fill_rate(participants: int, capacity: int) -> float | None:
+    return participants / capacity if capacity else None
+
+
+@dataclass
+class Dashboard:
+    portfolio: dict
+    coordinators: list
+    blocks: dict
+    totals: dict
+    months: list
+    partnerships: list
+    courses: list
+    fkbs: list
+    quality: dict
+    attention: dict
+    conflicts: dict = field(default_factory=dict)
+
+    @property
+    def fill(self) -> float | None:
+        return fill_rate(self.totals["participants"], self.blocks["capacity"])
+
+
+def school_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
+    from schools.selectors import upcoming_conflicts
+
+    return Dashboard(
+        portfolio=portfolio(scope, filters),
+        coordinators=per_coordinator(scope),
+        blocks=blocks_panel(scope),
+        totals=participants_total(scope),
+        months=months(scope),
+        partnerships=per_partnership(scope),
+        courses=top_courses(scope),
+        fkbs=top_fkbs(scope),
+        quality=quality(scope),
+        attention=attention(scope, today),
+        conflicts=upcoming_conflicts(scope.all_blocks, today=today),
+    )
