@@ -136,6 +136,15 @@ class AuditEvent(models.Model):
         EXPERIENCE_RECORDED = "experience_recorded", _("Experience recorded")
         IMPORTED = "imported", _("Imported")
         DOWNLOAD = "download", _("File downloaded")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor login set up")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor login turned off")
+        TWO_FACTOR_VERIFIED = "two_factor_verified", _("Second factor accepted")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong second-factor code")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("New recovery codes made")
+        EXPORTED = "exported", _("Personal data exported")
+        ANONYMISED = "anonymised", _("Person anonymised")
+        RETENTION_APPLIED = "retention_applied", _("Retention periods applied")
 
     created_at = models.DateTimeField(
         _("when"), default=timezone.now, editable=False, db_index=True

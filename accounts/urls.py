@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import two_factor, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", two_factor.ManageView.as_view(), name="two_factor_manage"),
+    path("two-factor/setup/", two_factor.SetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/verify/", two_factor.VerifyView.as_view(), name="two_factor_verify"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

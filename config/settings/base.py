@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "reports",
     "evaluations",
     "dashboards",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -66,9 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
+    "accounts.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns lockouts raised by the backend into a page.
     "axes.middleware.AxesMiddleware",
@@ -157,6 +162,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 SESSION_ENGINE = "accounts.sessions"
 SESSION_IDLE_TIMEOUT = dt.timedelta(hours=env.int("SESSION_IDLE_HOURS", default=8))
 SESSION_ABSOLUTE_LIFETIME = dt.timedelta(days=env.int("SESSION_ABSOLUTE_DAYS", default=7))
+
+# Two-factor login (TOTP app plus one-use recovery codes). Who must use it: "superuser"
+# and/or school roles ("leader", "coordinator", "consultant", "teacher"); anyone else may.
+MFA_REQUIRED_FOR = env.list("MFA_REQUIRED_FOR", default=["superuser", "leader"])
+OTP_TOTP_ISSUER = "Partnerskab"
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

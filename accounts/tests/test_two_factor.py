@@ -1,0 +1,164 @@
+"""Two-factor login: enrolment, the second step, recovery codes, lockout, audit, and
+that roles which require it reach no page before it."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import override_settings
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import AuditEvent, SchoolRole
+from accounts.tests.test_permission_matrix import MATRIX
+from tests.factories import SchoolMembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "pw-for-tests-123"
+REQUIRED = override_settings(MFA_REQUIRED_FOR=["superuser", "leader"])
+
+
+def code_for(device, at=None) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def log_in(client, user):
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    return response
+
+
+def enrol(client) -> list[str]:
+    client.get(reverse("two_factor_setup"))
+    key = client.session["_two_factor_pending_key"]
+    response = client.post(reverse("two_factor_setup"), {"code": code_for(TOTPDevice(key=key))})
+    assert response.status_code == 200
+    return response.context["codes"]
+
+
+@REQUIRED
+def test_a_leader_reaches_no_page_before_setting_up_the_second_factor(client, tenants):
+    leader = tenants["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    log_in(client, leader)
+    setup = reverse("two_factor_setup")
+    for name, row in MATRIX.items():
+        if name in {"two_factor_setup", "two_factor_verify", "logout", "set_language", "login"}:
+            continue
+        url = row.url(name, tenants)
+        response = client.get(url)
+        if url.startswith(("/evaluations/answer/", "/evaluations/thanks/")):
+            continue  # public pages for participants, no account data
+        assert response.status_code == 302, (name, response.status_code)
+        assert response["Location"].startswith(setup), (name, response["Location"])
+
+
+@REQUIRED
+def test_enrolment_then_every_later_login_asks_for_a_code(client):
+    leader = SchoolMembershipFactory(role=SchoolRole.LEADER).user
+    log_in(client, leader)
+    assert client.get("/")["Location"].startswith(reverse("two_factor_setup"))
+    client.get(reverse("two_factor_setup"))
+    assert not TOTPDevice.objects.exists(), "nothing is stored before a code confirms it"
+    wrong = client.post(reverse("two_factor_setup"), {"code": "000000"})
+    assert wrong.status_code == 400 and "Koden er ikke rigtig" in wrong.content.decode()
+    with time_machine.travel(dt.timedelta(seconds=10)):  # django-otp slows retries down
+        codes = enrol(client)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    pending = TOTPDevice.objects.get(user=leader)
+    assert pending.confirmed
+    assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(action="two_factor_enabled", actor=leader).exists()
+
+    client.post(reverse("logout"))
+    log_in(client, leader)
+    assert client.get("/")["Location"].startswith(reverse("two_factor_verify"))
+    refused = client.post(reverse("two_factor_verify"), {"code": "123456", "next": "/"})
+    assert refused.status_code == 400
+    assert AuditEvent.objects.filter(action="two_factor_failed", actor=leader).count() == 1
+    with time_machine.travel(dt.timedelta(seconds=60)):
+        accepted = client.post(
+            reverse("two_factor_verify"), {"code": code_for(pending), "next": "/plans/"}
+        )
+        assert accepted["Location"] == "/plans/"
+        assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(action="two_factor_verified", actor=leader).exists()
+
+
+@REQUIRED
+def test_a_recovery_code_works_once(client):
+    leader = SchoolMembershipFactory(role=SchoolRole.LEADER).user
+    log_in(client, leader)
+    codes = enrol(client)
+    client.post(reverse("logout"))
+    log_in(client, leader)
+    ok = client.post(reverse("two_factor_verify"), {"code": codes[0], "next": "/"})
+    assert ok.status_code == 302 and ok["Location"] == "/"
+    assert StaticToken.objects.filter(device__user=leader).count() == 9
+    assert AuditEvent.objects.filter(action="recovery_code_used", actor=leader).exists()
+    client.post(reverse("logout"))
+    log_in(client, leader)
+    again = client.post(reverse("two_factor_verify"), {"code": codes[0], "next": "/"})
+    assert again.status_code == 400
+
+
+@REQUIRED
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_wrong_codes_lock_the_account_like_wrong_passwords(client):
+    leader = SchoolMembershipFactory(role=SchoolRole.LEADER).user
+    log_in(client, leader)
+    enrol(client)
+    client.post(reverse("logout"))
+    log_in(client, leader)
+    for _ in range(2):
+        assert client.post(reverse("two_factor_verify"), {"code": "111111"}).status_code == 400
+    locked = client.post(reverse("two_factor_verify"), {"code": "111111"})
+    assert locked.status_code == 429
+    assert client.get("/")["Location"].startswith(reverse("login")), "logged out"
+    refused = client.post(reverse("login"), {"username": leader.username, "password": PASSWORD})
+    assert refused.status_code in (403, 429)
+
+
+@REQUIRED
+def test_others_may_turn_it_on_and_off_but_leaders_may_not_turn_it_off(client):
+    coordinator = SchoolMembershipFactory(role=SchoolRole.COORDINATOR).user
+    log_in(client, coordinator)
+    assert client.get("/").status_code == 200, "optional for coordinators"
+    enrol(client)
+    client.post(reverse("two_factor_manage"), {"action": "disable"})
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    assert AuditEvent.objects.filter(action="two_factor_disabled", actor=coordinator).exists()
+
+    client.post(reverse("logout"))
+    leader = SchoolMembershipFactory(role=SchoolRole.LEADER).user
+    log_in(client, leader)
+    enrol(client)
+    client.post(reverse("two_factor_manage"), {"action": "disable"})
+    assert TOTPDevice.objects.filter(user=leader, confirmed=True).exists()
+
+
+@REQUIRED
+def test_superusers_need_it_too_and_the_setting_can_turn_it_off(client):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    log_in(client, admin)
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("two_factor_setup"))
+    with override_settings(MFA_REQUIRED_FOR=[]):
+        assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_next_address_cannot_leave_the_site(client):
+    user = SchoolMembershipFactory(role=SchoolRole.COORDINATOR).user
+    log_in(client, user)
+    enrol(client)
+    client.post(reverse("logout"))
+    log_in(client, user)
+    device = TOTPDevice.objects.get(user=user)
+    with time_machine.travel(dt.timedelta(seconds=60)):
+        response = client.post(
+            reverse("two_factor_verify"),
+            {"code": code_for(device), "next": "https://evil.example/"},
+        )
+    assert response["Location"] == reverse("home")
