@@ -374,6 +374,16 @@ def can_view_employees(user, company: Company) -> bool:
     )
 
 
+def personal_data_companies(user) -> QuerySet[Company]:
+    """Companies whose employees' personal data the user may export and anonymise: their
+    own company as HR; every company for a superuser."""
+    if not _active(user):
+        return Company.objects.none()
+    if user.is_superuser:
+        return Company.objects.all()
+    return Company.objects.filter(pk__in=_company_ids(user, roles=(CompanyRole.HR,)))
+
+
 def evaluation_company_ids(user, school_ids: list[int]) -> list[int] | None:
     """Whose evaluation answers a user may see in figures about these schools' blocks:
     everyone's (None) for superusers and the schools' staff; otherwise only the answers

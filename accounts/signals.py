@@ -50,6 +50,9 @@ def on_login(sender, request, user, **kwargs):
             SchoolMembership.objects.filter(user=user).exists()
         )
         request.session[SESSION_OVERVIEWS] = _overviews(user)
+        from accounts.two_factor import remember_at_login
+
+        remember_at_login(request, user)
     audit_record(action=AuditEvent.Action.LOGIN, actor=user, request=request)
 
 

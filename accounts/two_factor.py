@@ -48,6 +48,44 @@ def second_factor_required(user) -> bool:
     return bool(roles) and SchoolMembership.objects.filter(user=user, role__in=roles).exists()
 
 
+# What the middleware needs to know, kept in the session so pages cost no extra query:
+# whether the user has a confirmed device, and whether their role requires one (stored
+# with the setting it was computed under, so a changed setting is noticed).
+SESSION_HAS_DEVICE = "_second_factor_device"
+SESSION_REQUIRED = "_second_factor_required"
+
+
+def remember_device(request, has_device: bool) -> None:
+    request.session[SESSION_HAS_DEVICE] = has_device
+
+
+def remember_at_login(request, user) -> None:
+    """Decided once at login, so that pages need no query for it."""
+    remember_device(request, user_has_device(user, confirmed=True))
+    setting = sorted(settings.MFA_REQUIRED_FOR)
+    if setting:
+        request.session[SESSION_REQUIRED] = [setting, second_factor_required(user)]
+
+
+def _has_device(request) -> bool:
+    if SESSION_HAS_DEVICE not in request.session:
+        remember_device(request, user_has_device(request.user, confirmed=True))
+    return request.session[SESSION_HAS_DEVICE]
+
+
+def _required(request) -> bool:
+    setting = sorted(settings.MFA_REQUIRED_FOR)
+    if not setting:
+        return False
+    cached = request.session.get(SESSION_REQUIRED)
+    if not cached or cached[0] != setting:
+        cached = request.session[SESSION_REQUIRED] = [
+            setting,
+            second_factor_required(request.user),
+        ]
+    return cached[1]
+
+
 class SecondFactorMiddleware:
     """Keeps a signed-in user who still owes a second factor on the two-factor pages."""
 
@@ -57,9 +95,9 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not user.is_verified() and not self._open(request.path):
-            if user_has_device(user, confirmed=True):
+            if _has_device(request):
                 return self._to("two_factor_verify", request)
-            if second_factor_required(user):
+            if _required(request):
                 return self._to("two_factor_setup", request)
         return self.get_response(request)
 
@@ -117,7 +155,10 @@ class VerifyView(LoginRequiredMixin, View):
     template_name = "registration/two_factor_verify.html"
 
     def get(self, request):
-        if request.user.is_verified() or not user_has_device(request.user, confirmed=True):
+        if request.user.is_verified():
+            return redirect(_safe_next(request))
+        if not user_has_device(request.user, confirmed=True):
+            remember_device(request, False)  # e.g. an administrator removed the device
             return redirect(_safe_next(request))
         return render(
             request, self.template_name, {"form": CodeForm(), "next": _safe_next(request)}
@@ -239,6 +280,7 @@ class SetupView(LoginRequiredMixin, View):
                 device.save(update_fields=["confirmed"])
                 codes = _new_recovery_codes(user)
             request.session.pop(PENDING_KEY, None)
+            remember_device(request, True)
             otp_login(request, device)
             audit_record(action=AuditEvent.Action.TWO_FACTOR_ENABLED, actor=user, request=request)
             return render(
@@ -287,6 +329,7 @@ class ManageView(LoginRequiredMixin, View):
             else:
                 TOTPDevice.objects.filter(user=user).delete()
                 StaticDevice.objects.filter(user=user).delete()
+                remember_device(request, False)
                 audit_record(
                     action=AuditEvent.Action.TWO_FACTOR_DISABLED, actor=user, request=request
                 )

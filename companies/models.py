@@ -180,6 +180,8 @@ class Employee(TimeStampedModel):
         help_text=_("Optional; used only to send evaluation invitations."),
     )
     active = models.BooleanField(_("active"), default=True)
+    # Set once the person's identity has been replaced by a pseudonym (GDPR Art. 17).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("employee")

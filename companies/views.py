@@ -18,6 +18,7 @@ from accounts.access import (
     can_view_employees,
     companies_for,
     partnerships_for,
+    personal_data_companies,
     registering_schools,
     schools_for,
 )
@@ -232,6 +233,9 @@ class EmployeeListView(EmployeesMixin, TemplateView):
             filter_form=form,
             page_obj=paginate(self.request, employee_list(self.company, filters=filters)),
             can_manage=can(self.request.user, Capability.MANAGE_EMPLOYEES, self.company),
+            can_personal_data=personal_data_companies(self.request.user)
+            .filter(pk=self.company.pk)
+            .exists(),
             **kwargs,
         )
 

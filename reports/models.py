@@ -14,6 +14,7 @@ class ReportJob(models.Model):
         PARTNERSHIP_STATUS = "partnership_status", _("Partnership status report")
         EVALUATION = "evaluation", _("Evaluation report")
         SCHOOL_EVALUATION = "school_evaluation", _("School evaluation report")
+        EMPLOYEE_EXPORT = "employee_export", _("Personal data export")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -43,6 +44,16 @@ class ReportJob(models.Model):
     school = models.ForeignKey(
         "schools.School",
         verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    # A personal-data export is about one employee (and belongs to their company's partnership
+    # scope through the company, not a partnership).
+    employee = models.ForeignKey(
+        "companies.Employee",
+        verbose_name=_("employee"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -83,7 +94,9 @@ class ReportJob(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(partnership__isnull=False) | models.Q(school__isnull=False),
+                condition=models.Q(partnership__isnull=False)
+                | models.Q(school__isnull=False)
+                | models.Q(employee__isnull=False),
                 name="report_is_about_a_partnership_or_a_school",
             )
         ]
@@ -95,4 +108,10 @@ class ReportJob(models.Model):
     def subject(self):
         if self.kind == self.Kind.COMPETENCE_PLAN:
             return self.plan
+        if self.kind == self.Kind.EMPLOYEE_EXPORT:
+            return self.employee
         return self.school if self.kind == self.Kind.SCHOOL_EVALUATION else self.partnership
+
+    @property
+    def extension(self) -> str:
+        return "zip" if self.kind == self.Kind.EMPLOYEE_EXPORT else "pdf"

@@ -29,6 +29,9 @@ def _source_version(kind: str, subject, period=(None, None)) -> str:
 
     if kind == ReportJob.Kind.COMPETENCE_PLAN:
         state = f"{subject.pk}:{subject.revision}:{subject.updated_at.isoformat()}"
+    elif kind == ReportJob.Kind.EMPLOYEE_EXPORT:
+        # An export is always made afresh: it must show the data as it is now.
+        state = f"employee:{subject.pk}:{timezone.now().isoformat()}"
     elif kind == ReportJob.Kind.SCHOOL_EVALUATION:
         answers = Response.objects.filter(scope_school(subject, *period).responses).aggregate(
             n=Count("pk"), last=Max("submitted_at")
@@ -60,7 +63,8 @@ def report_request(
     A school's evaluation report covers the blocks that ended within `period`."""
     plan = subject if isinstance(subject, CompetencePlan) else None
     school = subject if kind == ReportJob.Kind.SCHOOL_EVALUATION else None
-    partnership = None if school else (plan.partnership if plan else subject)
+    employee = subject if kind == ReportJob.Kind.EMPLOYEE_EXPORT else None
+    partnership = None if school or employee else (plan.partnership if plan else subject)
     start, end = period if school else (None, None)
     version = _source_version(kind, subject, (start, end))
     fresh = (
@@ -70,6 +74,7 @@ def report_request(
             plan=plan,
             partnership=partnership,
             school=school,
+            employee=employee,
             period_start=start,
             period_end=end,
             source_version=version,
@@ -87,6 +92,7 @@ def report_request(
         plan=plan,
         partnership=partnership,
         school=school,
+        employee=employee,
         period_start=start,
         period_end=end,
         source_version=version,
@@ -217,6 +223,15 @@ def render_pdf(job: ReportJob) -> tuple[bytes, int]:
     return document.write_pdf(), len(document.pages)
 
 
+def render_file(job: ReportJob) -> tuple[bytes, int | None]:
+    """The job's file and its page count (None for a ZIP)."""
+    if job.kind == ReportJob.Kind.EMPLOYEE_EXPORT:
+        from privacy.services import employee_export_zip
+
+        return employee_export_zip(job.employee, job.language), None
+    return render_pdf(job)
+
+
 def report_render(*, job_id) -> ReportJob:
     """Render one job. Safe to run twice (a redelivered task after a worker died): a
     finished job is left alone, and the file is written under the job's own name."""
@@ -228,7 +243,7 @@ def report_render(*, job_id) -> ReportJob:
         job.started_at, job.attempts = timezone.now(), job.attempts + 1
         job.save(update_fields=["status", "progress", "started_at", "attempts"])
     try:
-        pdf, pages = render_pdf(job)
+        pdf, pages = render_file(job)
     except Exception as error:
         ReportJob.objects.filter(pk=job.pk).update(
             status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
@@ -238,7 +253,7 @@ def report_render(*, job_id) -> ReportJob:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.status == Status.DONE:  # another delivery finished first
             return job
-        name = f"reports/{job.pk}.pdf"
+        name = f"reports/{job.pk}.{job.extension}"
         if job.file.storage.exists(name):
             job.file.storage.delete(name)
         job.file.save(name.removeprefix("reports/"), ContentFile(pdf), save=False)

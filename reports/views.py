@@ -10,9 +10,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import Capability, can, partnerships_for, plans_for, schools_for
+from accounts.access import (
+    Capability,
+    can,
+    partnerships_for,
+    personal_data_companies,
+    plans_for,
+    schools_for,
+)
 from accounts.mixins import get_for_user_or_404
-from accounts.services import audit_download
+from accounts.models import AuditEvent
+from accounts.services import audit_download, audit_record
 from evaluations.forms import PeriodForm
 from reports.models import ReportJob
 
@@ -23,9 +31,11 @@ def reports_for(user):
     """A user's own report jobs, and only while they still see the partnership (or, for a
     school's report, while they still belong to the school)."""
     return ReportJob.objects.filter(
-        Q(partnership__in=partnerships_for(user)) | Q(school__in=schools_for(user)),
+        Q(partnership__in=partnerships_for(user))
+        | Q(school__in=schools_for(user))
+        | Q(employee__company__in=personal_data_companies(user)),
         requested_by=user,
-    ).select_related("plan", "partnership__company", "school")
+    ).select_related("plan", "partnership__company", "school", "employee")
 
 
 class ReportStartView(LoginRequiredMixin, View):
@@ -44,6 +54,10 @@ class ReportStartView(LoginRequiredMixin, View):
                 raise PermissionDenied(_("The status report is for coordinators and leaders."))
         elif kind == ReportJob.Kind.EVALUATION:
             subject = get_for_user_or_404(partnerships_for, user, Capability.DOWNLOAD, pk=pk)
+        elif kind == ReportJob.Kind.EMPLOYEE_EXPORT:
+            from privacy.views import employee_for_personal_data
+
+            subject = employee_for_personal_data(user, pk)
         elif kind == ReportJob.Kind.SCHOOL_EVALUATION:
             subject = get_for_user_or_404(schools_for, user, pk=pk)
             period_form = PeriodForm(request.POST)
@@ -53,6 +67,13 @@ class ReportStartView(LoginRequiredMixin, View):
             period = (period_form.cleaned_data["start"], period_form.cleaned_data["end"])
         else:
             raise PermissionDenied
+        if kind == ReportJob.Kind.EMPLOYEE_EXPORT:
+            audit_record(
+                action=AuditEvent.Action.EXPORTED,
+                actor=user,
+                target=subject,
+                request=request,
+            )
         job = services.report_request(
             user=user,
             kind=kind,
@@ -89,12 +110,12 @@ class ReportDownloadView(LoginRequiredMixin, View):
         job = get_object_or_404(reports_for(request.user), pk=pk)
         if job.status != ReportJob.Status.DONE or not job.file:
             return redirect("reports:status", job.pk)
-        filename = f"{slugify(str(job.subject)) or 'rapport'}.pdf"
+        filename = f"{slugify(str(job.subject)) or 'rapport'}.{job.extension}"
         response = FileResponse(
             job.file.open("rb"),
             as_attachment=True,
             filename=filename,
-            content_type="application/pdf",
+            content_type="application/zip" if job.extension == "zip" else "application/pdf",
         )
         response["Cache-Control"] = "no-store"
         audit_download(actor=request.user, target=job.subject, filename=filename, request=request)

@@ -314,6 +314,19 @@ MATRIX: dict[str, Row] = {
         ),
         CA,
     ),
+    # --- personal data (employee A of company A): only the company's HR and admins;
+    #     others who see the employee get 403 ---
+    "privacy:employee": Row(
+        404,
+        only({"hr": 200, "admin": 200, "coordinator": 403, "leader": 403, "teacher": 403}),
+        {"pk": pk("employee_a")},
+    ),
+    "privacy:anonymise": Row(
+        404,
+        only({"hr": 405, "admin": 405, "coordinator": 403, "leader": 403, "teacher": 403}),
+        {"pk": pk("employee_a")},
+    ),
+    "privacy:retention": Row(403, only({"admin": 200})),
     # --- experiences (experience A: school A's, written by the coordinator) ---
     "partnerships:experiences": Row(200, LOGIN_REQUIRED),
     "partnerships:experience_create": Row(403, only(SCHOOL_STAFF)),

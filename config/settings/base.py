@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "evaluations",
     "dashboards",
+    "privacy",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -258,11 +259,30 @@ REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=14)
 REPORT_STUCK_AFTER_MINUTES = env.int("REPORT_STUCK_AFTER_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-reports": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 300.0},
+    "apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Creates due evaluation invitations, e-mails them, and sends the one reminder.
     "evaluation-invitations": {
         "task": "evaluations.tasks.run_invitations",
         "schedule": crontab(hour=6, minute=15),
     },
+}
+
+# --- Personal data: retention (days; GDPR Art. 5 storage limitation) ----------
+# A daily beat task applies them; `manage.py apply_retention --dry-run` lists what is due.
+RETENTION_DAYS = {
+    # Employees marked inactive this long ago are anonymised (figures stay).
+    "inactive_employees": env.int("RETENTION_INACTIVE_EMPLOYEES_DAYS", default=730),
+    # Written evaluation answers are blanked this long after they were given.
+    "evaluation_free_text": env.int("RETENTION_EVALUATION_TEXT_DAYS", default=1095),
+    # Report files are deleted this long after their job expired.
+    "report_files": env.int("RETENTION_REPORT_FILES_DAYS", default=0),
+    # Audit events are deleted after this long (five years, as for accounting records).
+    "audit_events": env.int("RETENTION_AUDIT_EVENTS_DAYS", default=1825),
+    # Invitations never answered are deleted this long after they closed.
+    "unanswered_invitations": env.int("RETENTION_UNANSWERED_INVITATIONS_DAYS", default=90),
 }
 
 # --- Evaluations --------------------------------------------------------------

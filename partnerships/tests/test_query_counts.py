@@ -73,7 +73,7 @@ PAGES = [
     # blackout weeks (14)
     ("companies:detail", {"pk": "company_a"}, 16),
     # company, scope check, may view employees (4), count, may manage (2), groups, rows (11)
-    ("companies:employees", {"pk": "company_a"}, 13),
+    ("companies:employees", {"pk": "company_a"}, 14),  # +1: may the user handle personal data?
     # is coordinator?, filter choices (schools, coordinators), count, rows, may add? (6)
     ("partnerships:list", {}, 8),
     # partnership, scope check, plans, plan figures, meetings, row with counts, other schools,

@@ -1,0 +1,246 @@
+"""Export holds exactly one person's data; anonymisation leaves their name nowhere (no
+page, no new PDF, no text column) while figures stay; retention removes exactly what is due."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accounts.models import AuditEvent
+from accounts.tests.test_permission_matrix import MATRIX, PERSONAS, client_for
+from competence_plans.models import PlanComment
+from competence_plans.selectors import plan_figures
+from evaluations import selectors as evaluation_selectors
+from evaluations.models import Answer, Invitation, Response
+from evaluations.tests.helpers import answer, invite
+from privacy import services
+from reports.models import ReportJob
+from reports.services import report_render, report_request
+from tests.factories import EmployeeFactory, EnrollmentFactory, PlanActivityFactory
+
+pytestmark = pytest.mark.django_db
+NAME = "Gudrun Sigurðsdóttir Testesen"
+OTHER = "Bjarke Naboholm"
+
+
+@pytest.fixture
+def people(tenants):
+    """Two employees of company A sharing a plan activity and a block, both answering."""
+    plan, block = tenants["plan_a"], tenants["block_a"]
+    activity = PlanActivityFactory(plan=plan, amu_course=block.course, title="Kranførercertifikat")
+    person = tenants["employee_a"]
+    person.name, person.email, person.job_title = NAME, "gudrun@example.org", "Kranfører"
+    person.save()
+    enrollment = tenants["enrollment_a"]
+    enrollment.plan_activity, enrollment.status = activity, "completed"
+    enrollment.save()
+    activity.target_employees.add(person)
+    other = EmployeeFactory(company=person.company, name=OTHER, email="bjarke@example.org")
+    other_enrollment = EnrollmentFactory(
+        employee=other, course_block=block, plan_activity=activity, status="completed"
+    )
+    activity.target_employees.add(other)
+    tenants["invitation_a"].delete()
+    answer(invite(enrollment), {"learned": 5, "teacher": 4}, {"comments": f"Tak fra {NAME}"})
+    answer(invite(other_enrollment), {"learned": 3, "teacher": 2}, {"comments": "Fint kursus"})
+    # The name written into free text elsewhere.
+    PlanComment.objects.create(plan=plan, author=tenants["hr"], body=f"{NAME} skal med i maj.")
+    meeting = tenants["meeting_a"]
+    meeting.minutes = f"Aftalt: {NAME.upper()} starter først."
+    meeting.save()
+    return {"person": person, "other": other, "plan": plan, "block": block}
+
+
+def test_the_export_holds_exactly_the_persons_data(client, tenants, people):
+    hr = tenants["hr"]
+    # HR downloaded the plan PDF that lists both participants: the export says so.
+    job = report_render(
+        job_id=report_request(
+            user=hr, kind="competence_plan", subject=people["plan"], language="da"
+        ).pk
+    )
+    client.force_login(hr)
+    client.get(reverse("reports:download", args=[job.pk]))
+
+    response = client.post(reverse("reports:start", args=["employee_export", people["person"].pk]))
+    export = ReportJob.objects.get(kind=ReportJob.Kind.EMPLOYEE_EXPORT)
+    assert response["Location"] == reverse("reports:status", args=[export.pk])
+    assert AuditEvent.objects.filter(action="exported", actor=hr).exists()
+    export = report_render(job_id=export.pk)
+    assert export.status == "done", export.error
+    archive = zipfile.ZipFile(io.BytesIO(export.file.read()))
+    assert sorted(archive.namelist()) == ["data.json", "summary.html"]
+    data = json.loads(archive.read("data.json"))
+    everything = archive.read("data.json").decode() + archive.read("summary.html").decode()
+    assert data["employee"]["name"] == NAME and data["employee"]["email"] == "gudrun@example.org"
+    assert [e["block"] for e in data["enrollments"]] == [people["block"].reference]
+    assert {a["text"] for a in data["evaluation_answers"] if a["text"]} == {f"Tak fra {NAME}"}
+    assert {a["score"] for a in data["evaluation_answers"] if a["score"]} == {5, 4}
+    assert [a["activity"] for a in data["plan_activities"]] == ["Kranførercertifikat"]
+    assert len(data["report_downloads_naming_them"]) == 1
+    assert OTHER not in everything and "bjarke@example.org" not in everything
+    assert "Fint kursus" not in everything
+
+    download = client.get(reverse("reports:download", args=[export.pk]))
+    assert download["Content-Type"] == "application/zip"
+    assert download["Content-Disposition"].endswith('.zip"')
+
+
+def test_only_the_companys_hr_or_an_admin_handle_personal_data(tenants, people):
+    person = people["person"]
+    url = reverse("privacy:employee", args=[person.pk])
+    expected = {"hr": 200, "admin": 200, "coordinator": 403, "leader": 403, "other_hr": 404}
+    for persona, status in expected.items():
+        assert client_for(persona, tenants).get(url).status_code == status, persona
+    start = reverse("reports:start", args=["employee_export", person.pk])
+    assert client_for("coordinator", tenants).post(start).status_code == 403
+    assert client_for("other_hr", tenants).post(start).status_code == 404
+    anonymise = reverse("privacy:anonymise", args=[person.pk])
+    assert client_for("coordinator", tenants).post(anonymise, {"confirm": "on"}).status_code == 403
+    person.refresh_from_db()
+    assert person.anonymised_at is None
+
+
+def test_anonymising_needs_the_confirmation_tick(tenants, people):
+    client = client_for("hr", tenants)
+    response = client.post(reverse("privacy:anonymise", args=[people["person"].pk]), {})
+    assert response.status_code == 400
+    assert "Sæt kryds for at bekræfte." in response.content.decode()
+    people["person"].refresh_from_db()
+    assert people["person"].name == NAME
+
+
+def test_after_anonymisation_the_name_is_nowhere_and_the_figures_stay(tenants, people):
+    plan, block = people["plan"], people["block"]
+    old_pdf = report_render(
+        job_id=report_request(
+            user=tenants["hr"], kind="competence_plan", subject=plan, language="da"
+        ).pk
+    )
+    figures_before = plan_figures(plan)
+    results_before = evaluation_selectors.results_for(
+        evaluation_selectors.scope_block(block), min_answers=1
+    )
+    client = client_for("hr", tenants)
+    client.post(reverse("privacy:anonymise", args=[people["person"].pk]), {"confirm": "on"})
+    person = people["person"]
+    person.refresh_from_db()
+    alias = services.pseudonym(person)
+    assert person.name == alias and person.anonymised_at and person.email == ""
+    event = AuditEvent.objects.get(action="anonymised")
+    assert event.actor == tenants["hr"] and event.data["employee"] == alias
+
+    # No text column anywhere holds the name (or the e-mail) any more.
+    for model, field in services.text_columns():
+        for needle in (NAME, "gudrun@example.org"):
+            assert not model._default_manager.filter(**{f"{field}__icontains": needle}).exists(), (
+                model,
+                field,
+            )
+    assert not AuditEvent.objects.filter(data__icontains=NAME).exists()
+    assert PlanComment.objects.get(plan=plan).body == f"{alias} skal med i maj."
+    people["other"].refresh_from_db()
+    assert people["other"].name == OTHER, "the other participant keeps their name"
+
+    # The stored plan PDF named them: it is gone.
+    old_pdf.refresh_from_db()
+    assert not old_pdf.file and old_pdf.status == "failed"
+
+    # Figures are unchanged.
+    assert plan_figures(plan) == figures_before
+    results_after = evaluation_selectors.results_for(
+        evaluation_selectors.scope_block(block), min_answers=1
+    )
+    assert [i.value for i in results_after.indices] == [i.value for i in results_before.indices]
+
+    # A new PDF names the pseudonym, not the person.
+    new_pdf = report_render(
+        job_id=report_request(
+            user=tenants["coordinator"], kind="competence_plan", subject=plan, language="da"
+        ).pk
+    )
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(new_pdf.file.read())).pages)
+    assert NAME not in text and alias in text
+
+    # No page any role can reach shows it.
+    for persona in PERSONAS:
+        browser = client_for(persona, tenants)
+        for name, row in MATRIX.items():
+            if name in {"logout", "set_language"}:
+                continue
+            page = browser.get(row.url(name, tenants))
+            body = page.content.decode(errors="ignore") if not page.streaming else ""
+            assert NAME not in body and "Gudrun" not in body, (persona, name)
+
+
+def test_retention_removes_exactly_what_is_due(tenants, people, settings):
+    settings.RETENTION_DAYS = {
+        "inactive_employees": 365,
+        "evaluation_free_text": 365,
+        "report_files": 0,
+        "audit_events": 730,
+        "unanswered_invitations": 30,
+    }
+    now = timezone.now()
+    person, other = people["person"], people["other"]
+    # The person left long ago; the other is inactive since last month only.
+    type(person).objects.filter(pk=person.pk).update(
+        active=False, updated_at=now - dt.timedelta(days=400)
+    )
+    type(other).objects.filter(pk=other.pk).update(
+        active=False, updated_at=now - dt.timedelta(days=20)
+    )
+    Response.objects.filter(invitation__enrollment__employee=other).update(
+        submitted_at=now - dt.timedelta(days=400)
+    )
+    old_event = AuditEvent.objects.create(action="login")
+    AuditEvent.objects.filter(pk=old_event.pk).update(created_at=now - dt.timedelta(days=800))
+    stale = invite(tenants["enrollment_b"])
+    Invitation.objects.filter(pk=stale.pk).update(
+        opens_on=timezone.localdate() - dt.timedelta(days=80),
+        expires_on=timezone.localdate() - dt.timedelta(days=40),
+    )
+    counts_before = {
+        "events": AuditEvent.objects.count(),
+        "invitations": Invitation.objects.count(),
+        "texts": Answer.objects.exclude(text="").count(),
+    }
+    with time_machine.travel(now, tick=False):
+        dry = services.apply_retention(dry_run=True)
+    assert dry == {
+        "inactive_employees": 1,
+        "evaluation_free_text": 1,
+        "report_files": 0,
+        "audit_events": 1,
+        "unanswered_invitations": 1,
+    }
+    assert AuditEvent.objects.count() == counts_before["events"], "a dry run writes nothing"
+    assert Invitation.objects.count() == counts_before["invitations"]
+    person.refresh_from_db()
+    assert person.anonymised_at is None
+
+    with time_machine.travel(now, tick=False):
+        done = services.apply_retention()
+    assert done == dry
+    person.refresh_from_db()
+    other.refresh_from_db()
+    assert person.anonymised_at and other.anonymised_at is None
+    assert not Answer.objects.filter(text="Fint kursus").exists()
+    assert Answer.objects.exclude(text="").count() == counts_before["texts"] - 1
+    assert not AuditEvent.objects.filter(pk=old_event.pk).exists()
+    assert not Invitation.objects.filter(pk=stale.pk).exists()
+    assert AuditEvent.objects.filter(action="retention_applied").exists()
+
+
+def test_apply_retention_command_dry_run(capsys, tenants):
+    from django.core.management import call_command
+
+    call_command("apply_retention", "--dry-run")
+    out = capsys.readouterr().out
+    assert "inactive_employees: 0 would be removed" in out
