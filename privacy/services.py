@@ -59,6 +59,10 @@ NOT_PROSE = {
 }
 
 
+# The error a report job gets when its file is deleted for named personal data.
+FILE_DELETED = "deleted-personal-data"
+
+
 def pseudonym(employee: Employee) -> str:
     """Stable for the same employee, unguessable from outside (keyed with SECRET_KEY)."""
     digest = hmac.new(
@@ -125,7 +129,7 @@ def _delete_files(jobs) -> int:
         ReportJob.objects.filter(pk=job.pk).update(
             file="",
             status=ReportJob.Status.FAILED,
-            error="Deleted: named a person since anonymised.",
+            error=FILE_DELETED,
         )
         deleted += 1
     return deleted

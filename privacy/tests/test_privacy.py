@@ -87,6 +87,9 @@ def test_the_export_holds_exactly_the_persons_data(client, tenants, people):
     assert OTHER not in everything and "bjarke@example.org" not in everything
     assert "Fint kursus" not in everything
 
+    status = client.get(reverse("reports:status", args=[export.pk]))
+    assert status.status_code == 200 and "ZIP-filen er klar" in status.content.decode()
+    assert "ZIP" in client.get(reverse("reports:list")).content.decode()
     download = client.get(reverse("reports:download", args=[export.pk]))
     assert download["Content-Type"] == "application/zip"
     assert download["Content-Disposition"].endswith('.zip"')
@@ -151,6 +154,8 @@ def test_after_anonymisation_the_name_is_nowhere_and_the_figures_stay(tenants, p
     # The stored plan PDF named them: it is gone.
     old_pdf.refresh_from_db()
     assert not old_pdf.file and old_pdf.status == "failed"
+    status = client.get(reverse("reports:status", args=[old_pdf.pk])).content.decode()
+    assert "Filen er slettet, fordi den nævnte en person" in status
 
     # Figures are unchanged.
     assert plan_figures(plan) == figures_before
