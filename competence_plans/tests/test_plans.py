@@ -220,10 +220,10 @@ def grow(t, copies):
         # progress (targets ×2, enrollments), figures (activities, named, grouped),
         # goals, comments, next version, transitions' capability, edit check,
         # may view employees (4) (20)
-        ("competence_plans:detail", 20),
+        ("competence_plans:detail", 19),
         # session, user, plan, scope check, may view employees (4), activities + 2 prefetches,
         # targets (2), enrollments, employees (15)
-        ("competence_plans:staff_matrix", 15),
+        ("competence_plans:staff_matrix", 14),
     ],
 )
 def test_plan_pages_query_count_is_constant(client, tenants, name, expected):

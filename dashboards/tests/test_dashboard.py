@@ -246,5 +246,5 @@ def test_the_dashboard_query_count_is_the_same_at_demo_and_ten_times_the_data(cl
         "dashboards:school": 30,
         "dashboards:network": 15,
         "dashboards:blocks": 12,
-        "dashboards:company": 20,
+        "dashboards:company": 19,
     }

@@ -144,10 +144,10 @@ def _answers(block, enrollments, times):
 @pytest.mark.parametrize(
     "name,expected",
     [
-        ("evaluations:block", 13),
-        ("evaluations:plan", 17),
-        ("evaluations:partnership", 13),
-        ("evaluations:school", 12),
+        ("evaluations:block", 12),
+        ("evaluations:plan", 16),
+        ("evaluations:partnership", 12),
+        ("evaluations:school", 11),
     ],
 )
 def test_results_pages_have_an_exact_query_count_whatever_the_answers(client, name, expected):

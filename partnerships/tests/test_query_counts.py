@@ -68,26 +68,27 @@ def count(client, url) -> int:
 PAGES = [
     # filter choices (schools), count, page of rows, registering schools? (4)
     ("companies:list", {}, 6),
-    # company, scope check, contacts, groups with counts, partnerships with counts,
+    # company, contacts, groups with counts, partnerships with counts,
     # capability checks for edit / manage employees / view employees (8 small EXISTS),
-    # blackout weeks (14)
-    ("companies:detail", {"pk": "company_a"}, 16),
-    # company, scope check, may view employees (4), count, may manage (2), groups, rows (11)
-    ("companies:employees", {"pk": "company_a"}, 14),  # +1: may the user handle personal data?
+    # blackout weeks (13)
+    ("companies:detail", {"pk": "company_a"}, 15),
+    # company, may view employees (4), count, may manage (2), groups, rows,
+    # may handle personal data? (11)
+    ("companies:employees", {"pk": "company_a"}, 13),
     # is coordinator?, filter choices (schools, coordinators), count, rows, may add? (6)
     ("partnerships:list", {}, 8),
-    # partnership, scope check, plans, plan figures, meetings, row with counts, other schools,
-    # blocks, action items, transitions' capability, experiences, timeline (2), edit checks (15)
-    ("partnerships:detail", {"pk": "partnership_a"}, 17),
+    # partnership, plans, plan figures, meetings, row with counts, other schools,
+    # blocks, action items, transitions' capability, experiences, timeline (2), edit checks (14)
+    ("partnerships:detail", {"pk": "partnership_a"}, 16),
     # count, page of rows (2)
     ("partnerships:meetings", {}, 4),
-    # meeting with its partnership and company, scope check, schools, participants,
-    # contacts, action items, action-item owners (2) (8)
-    ("partnerships:meeting_detail", {"pk": "meeting_a"}, 10),
+    # meeting with its partnership and company, schools, participants,
+    # contacts, action items, action-item owners (2) (7)
+    ("partnerships:meeting_detail", {"pk": "meeting_a"}, 9),
     # filter choices (themes, schools, partnerships), is staff?, count, rows, ... (7)
     ("partnerships:experiences", {}, 9),
-    # experience, scope check, partnership visible?, themes, may edit (5)
-    ("partnerships:experience_detail", {"pk": "experience_a"}, 7),
+    # experience, themes, may edit (3)
+    ("partnerships:experience_detail", {"pk": "experience_a"}, 5),
 ]
 
 

@@ -42,7 +42,7 @@ PAGES = [
     # block with its fill, scope check, enrollments shown, may edit, teachers (2),
     # conflicts: clashing blocks and their teachers, employees' companies, clashing
     # enrollments, blackout weeks, other blocks to move to (12)
-    ("coordinator", "schools:block_detail", "block_a", 14),
+    ("coordinator", "schools:block_detail", "block_a", 13),
     # may browse, count, may import, FKB choices, page of courses (5)
     ("coordinator", "schools:catalogue", None, 7),
     # upcoming blocks with fill, their teachers, their enrollments (3)
