@@ -6,6 +6,7 @@ one up first. Wrong codes count as failed logins for django-axes, so the lockout
 the second factor, and every step lands in the audit log.
 """
 
+import functools
 import secrets
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -59,12 +60,16 @@ def remember_device(request, has_device: bool) -> None:
     request.session[SESSION_HAS_DEVICE] = has_device
 
 
+def _remember_required(request, user) -> bool:
+    setting = sorted(settings.MFA_REQUIRED_FOR)
+    request.session[SESSION_REQUIRED] = [setting, bool(setting) and second_factor_required(user)]
+    return request.session[SESSION_REQUIRED][1]
+
+
 def remember_at_login(request, user) -> None:
     """Decided once at login, so that pages need no query for it."""
     remember_device(request, user_has_device(user, confirmed=True))
-    setting = sorted(settings.MFA_REQUIRED_FOR)
-    if setting:
-        request.session[SESSION_REQUIRED] = [setting, second_factor_required(user)]
+    _remember_required(request, user)
 
 
 def _has_device(request) -> bool:
@@ -74,16 +79,15 @@ def _has_device(request) -> bool:
 
 
 def _required(request) -> bool:
-    setting = sorted(settings.MFA_REQUIRED_FOR)
-    if not setting:
-        return False
     cached = request.session.get(SESSION_REQUIRED)
-    if not cached or cached[0] != setting:
-        cached = request.session[SESSION_REQUIRED] = [
-            setting,
-            second_factor_required(request.user),
-        ]
+    if not cached or cached[0] != sorted(settings.MFA_REQUIRED_FOR):
+        return _remember_required(request, request.user)
     return cached[1]
+
+
+@functools.cache
+def _exempt_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in ("two_factor_verify", "two_factor_setup", "logout"))
 
 
 class SecondFactorMiddleware:
@@ -94,25 +98,21 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self._open(request.path):
-            if _has_device(request):
-                return self._to("two_factor_verify", request)
-            if _required(request):
-                return self._to("two_factor_setup", request)
+        if user.is_authenticated and not user.is_verified():
+            owed = (
+                "two_factor_verify"
+                if _has_device(request)
+                else "two_factor_setup"
+                if _required(request)
+                else None
+            )
+            if owed and not self._open(request.path):
+                return redirect(f"{reverse(owed)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     @staticmethod
     def _open(path: str) -> bool:
-        exempt = {
-            reverse("two_factor_verify"),
-            reverse("two_factor_setup"),
-            reverse("logout"),
-        }
-        return path in exempt or path.startswith(OPEN_PREFIXES)
-
-    @staticmethod
-    def _to(name: str, request):
-        return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+        return path in _exempt_paths() or path.startswith(OPEN_PREFIXES)
 
 
 def _safe_next(request) -> str:

@@ -92,6 +92,16 @@ PARTICIPATING = [
 REALISED = Q(status=Enrollment.Status.COMPLETED, course_block__status=CourseBlock.Status.HELD)
 
 
+def days(condition: Q | None = None):
+    """Participant course days of the enrollments (meeting `condition`), 0 when none."""
+    return Coalesce(Sum(DAYS, filter=condition), ZERO)
+
+
+ELIGIBLE_DAYS = Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)
+# Places offered by the blocks that are not cancelled.
+CAPACITY = Coalesce(Sum("capacity", filter=~Q(status=CourseBlock.Status.CANCELLED)), 0)
+
+
 # --- Panels ---------------------------------------------------------------------------
 
 
@@ -142,7 +152,7 @@ def blocks_panel(scope: Scope) -> dict:
         ),
         held=Count("pk", filter=Q(status=CourseBlock.Status.HELD)),
         cancelled=Count("pk", filter=Q(status=CourseBlock.Status.CANCELLED)),
-        capacity=Coalesce(Sum("capacity", filter=~Q(status=CourseBlock.Status.CANCELLED)), 0),
+        capacity=CAPACITY,
     )
     return figures
 
@@ -155,8 +165,8 @@ def months(scope: Scope) -> list[dict]:
         .values("month")
         .annotate(
             participants=Count("pk"),
-            planned_days=Coalesce(Sum(DAYS), ZERO),
-            realised_days=Coalesce(Sum(DAYS, filter=REALISED), ZERO),
+            planned_days=days(),
+            realised_days=days(REALISED),
         )
         .order_by("month")
     )
@@ -180,10 +190,8 @@ def per_partnership(scope: Scope) -> list[dict]:
         )
         .annotate(
             participants=Count("pk"),
-            days=Coalesce(Sum(DAYS), ZERO),
-            eligible_days=Coalesce(
-                Sum(DAYS, filter=Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)), ZERO
-            ),
+            days=days(),
+            eligible_days=days(ELIGIBLE_DAYS),
         )
         .order_by("-days", "plan_activity__plan__partnership__title")
     )
@@ -205,7 +213,7 @@ def top_courses(scope: Scope, limit=5) -> list[dict]:
     """One query."""
     return list(
         scope.enrollments.values("course_block__course__number", "course_block__course__title")
-        .annotate(participants=Count("pk"), days=Coalesce(Sum(DAYS), ZERO))
+        .annotate(participants=Count("pk"), days=days())
         .order_by("-days", "course_block__course__number")[:limit]
     )
 
@@ -216,7 +224,7 @@ def top_fkbs(scope: Scope, limit=5) -> list[dict]:
         scope.enrollments.values(
             "course_block__course__fkb__code", "course_block__course__fkb__title"
         )
-        .annotate(participants=Count("pk"), days=Coalesce(Sum(DAYS), ZERO))
+        .annotate(participants=Count("pk"), days=days())
         .order_by("-days", "course_block__course__fkb__code")[:limit]
     )
 
@@ -225,11 +233,9 @@ def participants_total(scope: Scope) -> dict:
     """Totals for the period; one query."""
     totals = scope.enrollments.aggregate(
         participants=Count("pk"),
-        days=Coalesce(Sum(DAYS), ZERO),
-        realised_days=Coalesce(Sum(DAYS, filter=REALISED), ZERO),
-        eligible_days=Coalesce(
-            Sum(DAYS, filter=Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)), ZERO
-        ),
+        days=days(),
+        realised_days=days(REALISED),
+        eligible_days=days(ELIGIBLE_DAYS),
     )
     totals["ae"] = aarselever(totals["days"])
     totals["realised_ae"] = aarselever(totals["realised_days"])
@@ -339,7 +345,7 @@ def per_school(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> li
     )
     for row in in_period.values("school").annotate(
         held=Count("pk", filter=Q(status=CourseBlock.Status.HELD)),
-        capacity=Coalesce(Sum("capacity", filter=~Q(status=CourseBlock.Status.CANCELLED)), 0),
+        capacity=CAPACITY,
     ):
         rows[row["school"]].update(held=row["held"], capacity=row["capacity"])
     for row in (
@@ -348,10 +354,8 @@ def per_school(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> li
         .values("course_block__school")
         .annotate(
             participants=Count("pk"),
-            days=Coalesce(Sum(DAYS), ZERO),
-            eligible=Coalesce(
-                Sum(DAYS, filter=Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)), ZERO
-            ),
+            days=days(),
+            eligible=days(ELIGIBLE_DAYS),
         )
     ):
         rows[row["course_block__school"]].update(

@@ -26,7 +26,7 @@ from accounts.access import (
     plans_for,
     schools_for,
 )
-from accounts.mixins import get_for_user_or_404
+from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
 from evaluations import selectors, services
 from evaluations.forms import AnswerForm, ConclusionForm, PeriodForm, QuestionForm
 from evaluations.models import Conclusion, Invitation, Kind, Questionnaire
@@ -191,9 +191,11 @@ class PartnershipResultsView(ResultsView):
                 back=(reverse("partnerships:detail", args=[partnership.pk]), _("Partnership")),
                 partnership=partnership,
                 conclusion=conclusion,
-                conclusion_form=ConclusionForm(initial={"text": conclusion.text})
-                if may_edit and conclusion
-                else (ConclusionForm() if may_edit else None),
+                conclusion_form=ConclusionForm(
+                    initial={"text": conclusion.text if conclusion else ""}
+                )
+                if may_edit
+                else None,
                 may_report=may_report,
             )
         )
@@ -220,24 +222,17 @@ class SchoolResultsView(ResultsView):
         return super().get_context_data(**context)
 
 
-class ConclusionView(LoginRequiredMixin, View):
+class ConclusionView(ScopedLoadMixin, View):
     http_method_names = ["post"]
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        # Scope and capability first, so GET answers 404/403 like every other page.
-        self.partnership = get_for_user_or_404(
-            partnerships_for, request.user, Capability.EDIT, pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+    scope = staticmethod(partnerships_for)
+    capability = Capability.EDIT
+    object_name = "partnership"
 
     def post(self, request, pk):
-        partnership = self.partnership
         form = ConclusionForm(request.POST)
         if form.is_valid():
             services.conclusion_save(
-                user=request.user, partnership=partnership, text=form.cleaned_data["text"]
+                user=request.user, partnership=self.partnership, text=form.cleaned_data["text"]
             )
             messages.success(request, _("The conclusion is saved."))
         else:
@@ -246,7 +241,7 @@ class ConclusionView(LoginRequiredMixin, View):
                 _("The conclusion was not saved: %(error)s")
                 % {"error": " ".join(form.errors["text"])},
             )
-        return redirect("evaluations:partnership", partnership.pk)
+        return redirect("evaluations:partnership", self.partnership.pk)
 
 
 class SheetView(LoginRequiredMixin, TemplateView):
