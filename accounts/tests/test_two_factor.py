@@ -162,3 +162,20 @@ def test_the_next_address_cannot_leave_the_site(client):
             {"code": code_for(device), "next": "https://evil.example/"},
         )
     assert response["Location"] == reverse("home")
+
+
+def test_two_factor_pages_have_exact_query_counts(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = SchoolMembershipFactory(role=SchoolRole.COORDINATOR).user
+    log_in(client, user)
+    counts = {}
+    for name in ("two_factor_manage", "two_factor_setup"):
+        client.get(reverse(name))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200
+        counts[name] = len(queries)
+    # manage: session, user, devices (TOTP, static), recovery codes left;
+    # setup: session, user, devices (TOTP, static). Nothing is required in test settings.
+    assert counts == {"two_factor_manage": 5, "two_factor_setup": 4}

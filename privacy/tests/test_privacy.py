@@ -249,3 +249,30 @@ def test_apply_retention_command_dry_run(capsys, tenants):
     call_command("apply_retention", "--dry-run")
     out = capsys.readouterr().out
     assert "inactive_employees: 0 would be removed" in out
+
+
+def test_personal_data_pages_have_exact_query_counts(tenants, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(client, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    hr, admin = client_for("hr", tenants), client_for("admin", tenants)
+    page = reverse("privacy:employee", args=[people["person"].pk])
+    retention = reverse("privacy:retention")
+    hr.get(page)
+    admin.get(retention)
+    # session, user, employee in scope, may handle personal data, stored reports naming them
+    assert count(hr, page) == 5
+    # session, user, one count per retention category (5)
+    assert count(admin, retention) == 7
+    for persona in ("hr", "coordinator", "leader", "admin"):  # four stored plan PDFs
+        job = report_request(
+            user=tenants[persona], kind="competence_plan", subject=people["plan"], language="da"
+        )
+        report_render(job_id=job.pk)
+    assert services.reports_naming(people["person"]).exclude(file="").count() == 4
+    assert count(hr, page) == 5
