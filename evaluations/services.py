@@ -51,6 +51,10 @@ def _windows(today: dt.date) -> dict[str, tuple[Q, callable]]:
     follow = dt.timedelta(days=settings.EVALUATION_FOLLOW_UP_OPEN_DAYS)
     delay = dt.timedelta(days=settings.EVALUATION_EFFECT_DELAY_DAYS)
     effect_open = dt.timedelta(days=settings.EVALUATION_EFFECT_OPEN_DAYS)
+    effect = (
+        Q(end_date__lte=today - delay, end_date__gt=today - delay - effect_open),
+        lambda block: block.end_date + delay + effect_open,
+    )
     return {
         Kind.MOTIVATION: (
             Q(start_date__gt=today, start_date__lte=today + before),
@@ -60,14 +64,8 @@ def _windows(today: dt.date) -> dict[str, tuple[Q, callable]]:
             Q(end_date__lte=today, end_date__gt=today - follow),
             lambda block: block.end_date + follow,
         ),
-        Kind.EFFECT: (
-            Q(end_date__lte=today - delay, end_date__gt=today - delay - effect_open),
-            lambda block: block.end_date + delay + effect_open,
-        ),
-        Kind.COMPANY: (
-            Q(end_date__lte=today - delay, end_date__gt=today - delay - effect_open),
-            lambda block: block.end_date + delay + effect_open,
-        ),
+        Kind.EFFECT: effect,
+        Kind.COMPANY: effect,  # the company is asked when its people are
     }
 
 

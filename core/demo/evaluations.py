@@ -135,12 +135,16 @@ def _invitation(block, kind, questionnaires, today, delay) -> Invitation:
             kind=kind, school_id=block.school_id
         )
     opens = {
-        Kind.MOTIVATION: block.start_date - dt.timedelta(days=7),
+        Kind.MOTIVATION: block.start_date
+        - dt.timedelta(days=settings.EVALUATION_MOTIVATION_DAYS_BEFORE),
         Kind.FOLLOW_UP: block.end_date,
         Kind.EFFECT: block.end_date + delay,
         Kind.COMPANY: block.end_date + delay,
     }[kind]
-    days = 7 if kind == Kind.MOTIVATION else (14 if kind == Kind.FOLLOW_UP else 28)
+    days = {
+        Kind.MOTIVATION: settings.EVALUATION_MOTIVATION_DAYS_BEFORE,
+        Kind.FOLLOW_UP: settings.EVALUATION_FOLLOW_UP_OPEN_DAYS,
+    }.get(kind, settings.EVALUATION_EFFECT_OPEN_DAYS)
     return Invitation(
         kind=kind,
         questionnaire=questionnaires[kind, block.school_id],
