@@ -114,6 +114,8 @@ def test_hr_marks_a_blackout_week_that_then_flags_blocks(client, world):
     client.post(url, {"week": "2027-W14", "note": "Lageroptælling"})
     week = BlackoutWeek.objects.get(company=world["company_a"])
     assert (week.iso_year, week.iso_week, week.note) == (2027, 14, "Lageroptælling")
+    page = client.get(reverse("companies:detail", args=[world["company_a"].pk])).content.decode()
+    assert "Uge 14, 2027" in page  # not "2.027": a year has no thousands separator
     response = client.post(url, {"week": "2027-W99"}, follow=True)
     assert "Skriv ugen som 2026-W48." in response.content.decode()
     client.post(url, {"remove": week.pk})

@@ -202,7 +202,9 @@ USE_TZ = True
 # Danish formats (dd.mm.yyyy, thousands separator ".") come from the "da" locale;
 # our own module adds the ISO week and input formats schools type.
 FORMAT_MODULE_PATH = ["config.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off: ids, years, revisions and weeks must never print as "1.234" (hidden fields, links,
+# "uge 50, 2026"). Figures meant for people are grouped explicitly (floatformat:"g").
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "static/"

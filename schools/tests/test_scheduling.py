@@ -251,3 +251,21 @@ def test_catalogue_rows_longer_than_the_database_allows_are_errors():
     text = "nummer;titel;dage;fkb;fkb-titel\n22906;" + "x" * 251 + ";5;2711;" + "y" * 251 + "\n"
     row = check_catalogue(read_table(SimpleUploadedFile("k.csv", text.encode())))[0]
     assert len(row["errors"]) == 2
+
+
+def test_ids_past_999_print_plainly_so_the_attendance_form_still_posts(client, tenants):
+    """With a thousands separator, enrollment 1234 printed as "attendance-1.234": the
+    field was silently ignored once a school passed a thousand enrollments."""
+    from competence_plans.models import Enrollment
+
+    block = tenants["block_a"]
+    block.start_date = timezone.localdate() - dt.timedelta(days=10)
+    block.end_date = block.start_date + dt.timedelta(days=2)
+    block.iso_year, block.iso_week = tuple(block.start_date.isocalendar())[:2]
+    block.save()
+    EnrollmentFactory(id=1234, employee=tenants["bystander_a"], course_block=block)
+    client.force_login(tenants["teacher"])
+    page = client.get(reverse("schools:block_detail", args=[block.pk])).content.decode()
+    assert 'name="attendance-1234"' in page
+    client.post(reverse("schools:attendance", args=[block.pk]), {"attendance-1234": "no_show"})
+    assert Enrollment.objects.get(pk=1234).status == "no_show"
