@@ -3,11 +3,11 @@
 import datetime as dt
 import hashlib
 import logging
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -15,6 +15,7 @@ from accounts.models import User
 from competence_plans.models import CompetencePlan, Enrollment
 from partnerships.models import Partnership
 from reports.models import ReportJob
+from schools.models import CourseBlock
 
 logger = logging.getLogger(__name__)
 Status = ReportJob.Status
@@ -117,14 +118,31 @@ def report_dispatch(*, job: ReportJob) -> bool:
     return True
 
 
-def _participants(activity) -> str:
-    """ "Name (status), …" for one activity's enrollments, built once rather than
-    looped over in the template (a 1,000-employee plan has a long list)."""
-    return ", ".join(
-        f"{e.employee.name} ({e.get_status_display().lower()})"
-        for e in activity.enrollments.all()
-        if e.status != Enrollment.Status.CANCELLED
+def _plan_participants(plan: CompetencePlan) -> tuple[dict[int, str], list[CourseBlock]]:
+    """Per activity, "Name (status), …" of its people (cancelled places left out), and the
+    course blocks they sit on by date; two queries whatever the company's size.
+
+    A 1,000-employee plan has thousands of enrollments: they are read as plain rows and
+    joined into one string per activity, instead of building model instances for the
+    enrollments and their employees and looping over them in the template."""
+    labels = {status: str(label).lower() for status, label in Enrollment.Status.choices}
+    names: dict[int, list[str]] = defaultdict(list)
+    block_ids = set()
+    rows = (
+        Enrollment.objects.filter(plan_activity__plan=plan)
+        .exclude(status=Enrollment.Status.CANCELLED)
+        .order_by("employee__name", "pk")
+        .values_list("plan_activity_id", "employee__name", "status", "course_block_id")
     )
+    for activity_id, name, status, block_id in rows:
+        names[activity_id].append(f"{name} ({labels[status]})")
+        block_ids.add(block_id)
+    blocks = list(
+        CourseBlock.objects.filter(pk__in=block_ids)
+        .select_related("course")
+        .order_by("start_date", "reference")
+    )
+    return {activity_id: ", ".join(people) for activity_id, people in names.items()}, blocks
 
 
 def _context(job: ReportJob) -> dict:
@@ -156,30 +174,17 @@ def _context(job: ReportJob) -> dict:
         plan = CompetencePlan.objects.select_related("approved_by").get(pk=job.plan_id)
         activities = list(
             plan.activities.select_related("amu_course", "goal")
-            .prefetch_related(
-                "target_groups",
-                "target_employees",
-                # Joined rather than nested: the IN list stays the plan's few activities
-                # even for a company of thousands (SQLite refuses huge expressions).
-                Prefetch(
-                    "enrollments",
-                    queryset=Enrollment.objects.select_related("employee", "course_block").order_by(
-                        "employee__name"
-                    ),
-                ),
-            )
+            .prefetch_related("target_groups", "target_employees")
             .order_by("kind", "position")
         )
         progress = plan_progress(plan, activities)
+        participants, blocks = _plan_participants(plan)
         context.update(
             plan=plan,
             goals=list(plan.goals.order_by("position")),
-            activities=[(a, progress[a.pk], _participants(a)) for a in activities],
+            activities=[(a, progress[a.pk], participants.get(a.pk, "")) for a in activities],
             figures=plan_figures(plan),
-            blocks=sorted(
-                {e.course_block for a in activities for e in a.enrollments.all()},
-                key=lambda b: (b.start_date, b.reference),
-            ),
+            blocks=blocks,
         )
     elif job.kind == ReportJob.Kind.EVALUATION:
         from evaluations import selectors as evaluation_selectors

@@ -118,3 +118,92 @@ def test_url_fetcher_refuses_files_and_the_network():
     for url in ["file:///etc/passwd", "https://example.org/x.png", "static:../../etc/passwd"]:
         with pytest.raises(URLFetchingError):
             safe_url_fetcher.fetch(url)
+
+
+def _plan_with_participants(count: int):
+    """A plan whose one AMU activity has `count` enrolled employees on a block in ISO
+    week 50 of 2026, plus one cancelled place."""
+    import datetime as dt
+
+    from tests.factories import (
+        CompetencePlanFactory,
+        CourseBlockFactory,
+        EmployeeFactory,
+        EnrollmentFactory,
+        PlanActivityFactory,
+    )
+
+    plan = CompetencePlanFactory()
+    company = plan.partnership.company
+    activity = PlanActivityFactory(plan=plan)
+    block = CourseBlockFactory(course=activity.amu_course, start_date=dt.date(2026, 12, 7))
+    for n in range(count):
+        EnrollmentFactory(
+            employee=EmployeeFactory(company=company, name=f"Deltager {n:03d}"),
+            course_block=block,
+            plan_activity=activity,
+        )
+    EnrollmentFactory(
+        employee=EmployeeFactory(company=company, name="Aflyst Person"),
+        course_block=CourseBlockFactory(course=activity.amu_course),
+        plan_activity=activity,
+        status="cancelled",
+    )
+    return plan, activity, block
+
+
+def _plan_job(plan, language="da"):
+    return ReportJob(
+        kind="competence_plan",
+        plan=plan,
+        partnership=plan.partnership,
+        language=language,
+        requested_by=plan.partnership.coordinator,
+    )
+
+
+def _text(pdf: bytes) -> str:
+    """The PDF's text with its line breaks and runs of spaces as single spaces."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+@pytest.mark.parametrize(
+    ("language", "participants", "week"),
+    [
+        ("da", "Deltagere: Deltager 000 (gennemført), Deltager 001 (tilmeldt)", "Uge 50, 2026:"),
+        ("en", "Participants: Deltager 000 (completed), Deltager 001 (enrolled)", "Week 50, 2026:"),
+    ],
+)
+def test_competence_plan_lists_participants_by_name_and_blocks_by_week(
+    language, participants, week
+):
+    from reports.services import render_pdf
+
+    plan, activity, block = _plan_with_participants(2)
+    activity.enrollments.filter(employee__name="Deltager 000").update(status="completed")
+    text = _text(render_pdf(_plan_job(plan, language))[0])
+    assert participants in text
+    # A cancelled place is neither a participant nor a block of the plan; the year is
+    # not printed with a thousands separator ("2.026").
+    assert "Aflyst Person" not in text
+    assert f"{week} {block.course.number} {block.course.title}" in text
+    assert text.count(block.course.title) == 2  # the activity and the one block
+
+
+def test_competence_plan_queries_do_not_grow_with_the_participants():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.services import render_pdf
+
+    counts = []
+    for size in (1, 25):
+        plan, _activity, _block = _plan_with_participants(size)
+        with CaptureQueriesContext(connection) as queries:
+            render_pdf(_plan_job(plan))
+        counts.append(len(queries))
+    # partnership, plan, activities + target groups + named targets, progress (targets ×2,
+    # enrollment states), goals, figures (activities, targets ×2), participants, blocks
+    assert counts == [14, 14]
+
