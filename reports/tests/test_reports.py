@@ -207,3 +207,22 @@ def test_competence_plan_queries_do_not_grow_with_the_participants():
     # enrollment states), goals, figures (activities, targets ×2), participants, blocks
     assert counts == [14, 14]
 
+
+def test_bench_compares_the_plan_with_full_plain_pages_of_the_same_count(monkeypatch):
+    from django.core.management import call_command
+
+    from reports.management.commands import bench_reports
+
+    monkeypatch.setattr(bench_reports, "SIZES", (3,))
+    monkeypatch.setattr(bench_reports, "ROUNDS", 1)
+    for pages in (1, 2):
+        _seconds, count, chars = bench_reports.reference_pdf(pages)
+        assert count == pages and chars > 3000  # full pages, not a sparse sample
+    out = io.StringIO()
+    call_command("bench_reports", stdout=out)
+    header, row, memory = out.getvalue().splitlines()
+    employees, pages, per_page, reference, ratio, *_chars = row.split()
+    assert employees == "3" and int(pages) >= 1
+    assert float(ratio) == pytest.approx(float(per_page) / float(reference), rel=0.05)
+    assert memory.startswith("peak memory of this process:")
+    assert not ReportJob.objects.exists()  # everything the bench built was rolled back
