@@ -248,3 +248,25 @@ def test_the_dashboard_query_count_is_the_same_at_demo_and_ten_times_the_data(cl
         "dashboards:blocks": 12,
         "dashboards:company": 19,
     }
+
+
+def test_large_counts_are_grouped_for_people(client):
+    """Ids and years print plainly (no global thousands separator); the figures people
+    read are grouped on purpose: "1.200" participants."""
+    school = SchoolFactory()
+    partnership = PartnershipFactory(lead_school=school)
+    block = CourseBlockFactory(school=school, start_date=dt.date(2026, 3, 2), capacity=2000)
+    from companies.models import Employee
+
+    employees = Employee.objects.bulk_create(
+        Employee(company=partnership.company, name=f"Ansat {n}") for n in range(1200)
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(employee=e, course_block=block, status=Enrollment.Status.ENROLLED)
+        for e in employees
+    )
+    client.force_login(SchoolMembershipFactory(school=school, role=SchoolRole.LEADER).user)
+    page = client.get(
+        reverse("dashboards:school"), {"start": START.isoformat(), "end": END.isoformat()}
+    ).content.decode()
+    assert '<div class="fs-4 fw-semibold">1.200</div>' in page
