@@ -120,7 +120,7 @@ def home_context(user, *, today: dt.date) -> HomeContext:
         context.company_plans = [(plan, figures[plan.pk]) for plan in plans]
     if roles.has_school_role(SchoolRole.COORDINATOR) or companies:
         context.partnership_blocks = upcoming_blocks_of_partnerships(
-            block_partnerships, today=today, limit=ROWS_PER_SECTION
+            block_partnerships, viewer=user, today=today, limit=ROWS_PER_SECTION
         )
     if roles.has_school_role(SchoolRole.TEACHER):
         context.taught_blocks = upcoming_blocks_taught_by(user, today=today, limit=ROWS_PER_SECTION)

@@ -88,7 +88,9 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
             partnership=partnership_rows(one).get(),
             other_schools=list(partnership.other_schools.order_by("name")),
             plans=[(plan, figures[plan.pk]) for plan in plans],
-            blocks=upcoming_blocks_of_partnerships(one, today=timezone.localdate(), limit=10),
+            blocks=upcoming_blocks_of_partnerships(
+                one, viewer=user, today=timezone.localdate(), limit=10
+            ),
             upcoming_meetings=[m for m in reversed(meetings) if m.starts_at >= now],
             past_meetings=[m for m in meetings if m.starts_at < now],
             action_items=list(

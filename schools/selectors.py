@@ -1,7 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models import DecimalField as DecimalOutput
 
 from competence_plans.models import PARTICIPATING_STATUSES
@@ -30,30 +30,38 @@ def course_block_aarselever(block: CourseBlock) -> Decimal:
     return aarselever(count * block.course_days)
 
 
-def _upcoming(blocks: QuerySet[CourseBlock], *, today: dt.date, limit: int) -> list[CourseBlock]:
+def _upcoming(
+    blocks: QuerySet[CourseBlock], *, viewer, today: dt.date, limit: int
+) -> list[CourseBlock]:
+    """Upcoming blocks, each with `openable`: whether `viewer` may open its page. A
+    partnership's blocks can be held by a school the viewer does not belong to."""
+    from accounts.access import course_blocks_for
+
     upcoming = CourseBlock.objects.filter(
         pk__in=blocks.filter(end_date__gte=today).values("pk")
     ).exclude(status=CourseBlock.Status.CANCELLED)
     return list(
         course_blocks_with_participation(upcoming)
+        .annotate(openable=Exists(course_blocks_for(viewer).filter(pk=OuterRef("pk"))))
         .select_related("course", "school", "company")
         .order_by("start_date", "course__number")[:limit]
     )
 
 
 def upcoming_blocks_taught_by(user, *, today: dt.date, limit: int = 25) -> list[CourseBlock]:
-    return _upcoming(CourseBlock.objects.filter(teachers=user), today=today, limit=limit)
+    blocks = CourseBlock.objects.filter(teachers=user)
+    return _upcoming(blocks, viewer=user, today=today, limit=limit)
 
 
 def upcoming_blocks_of_partnerships(
-    partnerships: QuerySet, *, today: dt.date, limit: int = 25
+    partnerships: QuerySet, *, viewer, today: dt.date, limit: int = 25
 ) -> list[CourseBlock]:
     """Blocks where the partnerships' plans have enrolled people, or held at their companies."""
     blocks = CourseBlock.objects.filter(
         Q(enrollments__plan_activity__plan__partnership__in=partnerships)
         | Q(company__in=partnerships.values("company"))
     )
-    return _upcoming(blocks, today=today, limit=limit)
+    return _upcoming(blocks, viewer=viewer, today=today, limit=limit)
 
 
 def week_grid(
