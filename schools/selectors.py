@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models import DecimalField as DecimalOutput
 
+from accounts.access import course_blocks_for
 from competence_plans.models import PARTICIPATING_STATUSES
 from schools.models import CourseBlock
 
@@ -35,8 +36,6 @@ def _upcoming(
 ) -> list[CourseBlock]:
     """Upcoming blocks, each with `openable`: whether `viewer` may open its page. A
     partnership's blocks can be held by a school the viewer does not belong to."""
-    from accounts.access import course_blocks_for
-
     upcoming = CourseBlock.objects.filter(
         pk__in=blocks.filter(end_date__gte=today).values("pk")
     ).exclude(status=CourseBlock.Status.CANCELLED)

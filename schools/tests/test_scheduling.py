@@ -144,14 +144,19 @@ def test_enrollment_moves_to_another_block_of_the_same_course(tenants):
         )
 
 
-def test_attendance_after_the_block(tenants):
-    block = tenants["block_a"]
-    with pytest.raises(ValidationError):
-        attendance_record(block=block, statuses={}, by=tenants["teacher"])
+def _held_ten_days_ago(block):
+    """Move a block into the past, where attendance can be recorded."""
     block.start_date = timezone.localdate() - dt.timedelta(days=10)
     block.end_date = block.start_date + dt.timedelta(days=2)
     block.iso_year, block.iso_week = tuple(block.start_date.isocalendar())[:2]
     block.save()
+
+
+def test_attendance_after_the_block(tenants):
+    block = tenants["block_a"]
+    with pytest.raises(ValidationError):
+        attendance_record(block=block, statuses={}, by=tenants["teacher"])
+    _held_ten_days_ago(block)
     attendance_record(
         block=block, statuses={tenants["enrollment_a"].pk: "no_show"}, by=tenants["teacher"]
     )
@@ -259,10 +264,7 @@ def test_ids_past_999_print_plainly_so_the_attendance_form_still_posts(client, t
     from competence_plans.models import Enrollment
 
     block = tenants["block_a"]
-    block.start_date = timezone.localdate() - dt.timedelta(days=10)
-    block.end_date = block.start_date + dt.timedelta(days=2)
-    block.iso_year, block.iso_week = tuple(block.start_date.isocalendar())[:2]
-    block.save()
+    _held_ten_days_ago(block)
     EnrollmentFactory(id=1234, employee=tenants["bystander_a"], course_block=block)
     client.force_login(tenants["teacher"])
     page = client.get(reverse("schools:block_detail", args=[block.pk])).content.decode()
