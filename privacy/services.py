@@ -13,22 +13,35 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
-from companies.models import Employee
-from competence_plans.models import Enrollment, PlanActivity
-from evaluations.models import Answer, Invitation
+from companies.models import BlackoutWeek, Company, Employee, EmployeeGroup
+from competence_plans.models import (
+    CompetenceGoal,
+    CompetencePlan,
+    Enrollment,
+    PlanActivity,
+    PlanComment,
+)
+from evaluations.models import Answer, Conclusion, Invitation
+from partnerships.models import ActionItem, Experience, Meeting, Partnership
 from reports.models import ReportJob
+from schools.models import CourseBlock
 
-# Free text lives in these apps; every CharField and TextField in them is searched.
+# Free text lives in these apps; every CharField and TextField in them is prose unless it
+# holds a code. `text_columns` lists them all (tests read it to prove a name is gone).
 TEXT_APPS = (
     "accounts",
     "companies",
@@ -57,6 +70,76 @@ NOT_PROSE = {
     "role",
     "action",
 }
+
+
+@dataclass(frozen=True)
+class ProseSource:
+    """Free-text columns of one model, and which of its rows belong to a person's records:
+    the rows of their own company's partnerships, plans, blocks, meetings and evaluations.
+    Names of schools, companies, users and other employees are never listed here, so a
+    person called "AMU Syd" or "med" cannot rewrite them."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    rows: Callable[[Employee], Q]
+
+    def queryset(self, employee: Employee):
+        return self.model._default_manager.filter(self.rows(employee))
+
+
+def _of_company(path: str) -> Callable[[Employee], Q]:
+    return lambda employee: Q(**{path: employee.company_id})
+
+
+PROSE_SOURCES = (
+    ProseSource(Company, ("strategy", "development_plans"), _of_company("pk")),
+    ProseSource(EmployeeGroup, ("description",), _of_company("company")),
+    ProseSource(BlackoutWeek, ("note",), _of_company("company")),
+    ProseSource(Partnership, ("title", "goals", "agreement_terms"), _of_company("company")),
+    ProseSource(
+        CompetencePlan,
+        ("title", "strategy_background", "needs_analysis"),
+        _of_company("partnership__company"),
+    ),
+    ProseSource(
+        CompetenceGoal, ("title", "description"), _of_company("plan__partnership__company")
+    ),
+    ProseSource(
+        PlanActivity,
+        ("title", "description", "responsible"),
+        _of_company("plan__partnership__company"),
+    ),
+    ProseSource(PlanComment, ("body",), _of_company("plan__partnership__company")),
+    ProseSource(CourseBlock, ("address",), _of_company("company")),
+    ProseSource(
+        Meeting, ("title", "place", "agenda", "minutes"), _of_company("partnership__company")
+    ),
+    ProseSource(
+        ActionItem,
+        ("title",),
+        lambda e: (
+            Q(partnership__company=e.company_id) | Q(meeting__partnership__company=e.company_id)
+        ),
+    ),
+    ProseSource(
+        Experience,
+        ("title", "body"),
+        lambda e: (
+            Q(partnership__company=e.company_id) | Q(meeting__partnership__company=e.company_id)
+        ),
+    ),
+    ProseSource(Answer, ("text",), _of_company("response__company")),
+    ProseSource(Conclusion, ("text",), _of_company("partnership__company")),
+    ProseSource(
+        ReportJob,
+        ("error",),
+        lambda e: (
+            Q(employee=e.pk)
+            | Q(partnership__company=e.company_id)
+            | Q(plan__partnership__company=e.company_id)
+        ),
+    ),
+)
 
 
 # The error a report job gets when its file is deleted for named personal data.
@@ -90,24 +173,44 @@ def _pattern(name: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
-def _replace_in_text(name: str, replacement: str) -> int:
-    """Replace the name as a whole phrase, any case, in every free-text column and in the
-    audit log's details. Returns the number of rows changed."""
+def _audit_events_of(employee: Employee):
+    """Audit events about the person or about a row of their records."""
+    about = Q(target_type=ContentType.objects.get_for_model(Employee), target_id=str(employee.pk))
+    for source in PROSE_SOURCES:
+        ids = (
+            source.queryset(employee)
+            .annotate(target_key=Cast("pk", output_field=models.CharField()))
+            .values("target_key")
+        )
+        about |= Q(target_type=ContentType.objects.get_for_model(source.model), target_id__in=ids)
+    return AuditEvent.objects.filter(about)
+
+
+def _replace_in_text(employee: Employee, name: str, replacement: str) -> int:
+    """Replace the name as a whole phrase, any case, in the free text of the person's own
+    records and in the details of the audit events about them. Returns rows changed."""
     pattern = _pattern(name)
     changed = 0
-    for model, field in text_columns():
-        rows = model._default_manager.filter(**{f"{field}__icontains": name})
-        for row in rows.only("pk", field):
-            value = getattr(row, field)
-            new = pattern.sub(replacement, value)
-            if new != value:
-                model._default_manager.filter(pk=row.pk).update(**{field: new})
-                changed += 1
-    for event in AuditEvent.objects.filter(data__icontains=name).only("pk", "data"):
-        text = json.dumps(event.data, ensure_ascii=False)
-        new = pattern.sub(replacement, text)
-        if new != text:
-            AuditEvent.objects.filter(pk=event.pk).update(data=json.loads(new))
+    for source in PROSE_SOURCES:
+        for field in source.fields:
+            rows = source.queryset(employee).filter(**{f"{field}__icontains": name})
+            for pk, value in rows.values_list("pk", field):
+                new = pattern.sub(replacement, value)
+                if new != value:
+                    source.model._default_manager.filter(pk=pk).update(**{field: new})
+                    changed += 1
+    employee_type = ContentType.objects.get_for_model(Employee)
+    events = _audit_events_of(employee).filter(
+        Q(data__icontains=name) | Q(target_type=employee_type, target_id=str(employee.pk))
+    )
+    for event in events.only("pk", "data", "target_repr", "target_id", "target_type"):
+        data = json.loads(pattern.sub(replacement, json.dumps(event.data, ensure_ascii=False)))
+        target_repr = event.target_repr
+        if event.target_type_id == employee_type.pk:
+            # The person's own recorded name; other targets' names are not theirs.
+            target_repr = pattern.sub(replacement, target_repr)
+        if data != event.data or target_repr != event.target_repr:
+            AuditEvent.objects.filter(pk=event.pk).update(data=data, target_repr=target_repr)
             changed += 1
     return changed
 
@@ -146,7 +249,7 @@ def employee_anonymise(*, employee: Employee, by, request=None) -> str:
     if employee.email:
         names.add(employee.email.strip())
     files = _delete_files(reports_naming(employee))
-    changed = sum(_replace_in_text(name, alias) for name in names if len(name) >= 3)
+    changed = sum(_replace_in_text(employee, name, alias) for name in names if len(name) >= 3)
     Employee.objects.filter(pk=employee.pk).update(
         name=alias,
         job_title="",

@@ -276,3 +276,84 @@ def test_personal_data_pages_have_exact_query_counts(tenants, people):
         report_render(job_id=job.pk)
     assert services.reports_naming(people["person"]).exclude(file="").count() == 4
     assert count(hr, page) == 5
+
+
+def _all_prose():
+    """Every free-text value in the database, by (model, pk, field)."""
+    return {
+        (model.__name__, pk, field): value
+        for model, field in services.text_columns()
+        for pk, value in model._default_manager.values_list("pk", field)
+    }
+
+
+@pytest.mark.parametrize(
+    "name_like",
+    ["other_company", "school", "user", "common_word"],
+)
+def test_anonymising_rewrites_only_the_persons_own_records(tenants, name_like):
+    """An employee named like another company, a school, a user or a common word: only the
+    person's own row and the free text of their own company's records change."""
+    company_b, school_a = tenants["company_b"], tenants["school_a"]
+    coordinator = tenants["coordinator"]
+    coordinator.first_name, coordinator.last_name = "Tove", "Holdersen"
+    coordinator.save()
+    name = {
+        "other_company": company_b.name,
+        "school": school_a.name,
+        "user": "Tove Holdersen",
+        "common_word": "med",
+    }[name_like]
+    person = EmployeeFactory(company=tenants["company_a"], name=name)
+    # The name written into the person's own records (company A)...
+    own_comment = PlanComment.objects.create(
+        plan=tenants["plan_a"], author=tenants["hr"], body=f"Aftalt {name} starter i maj."
+    )
+    # ...and everywhere else, where it means something else.
+    tenants["partnership_b"].goals = f"Vi går {name} ind i samarbejdet."
+    tenants["partnership_b"].save()
+    tenants["meeting_b"].minutes = f"Referat: {name}."
+    tenants["meeting_b"].save()
+    tenants["bystander_a"].name = f"{name} Jensen"
+    tenants["bystander_a"].save()
+    before = _all_prose()
+
+    alias = services.employee_anonymise(employee=person, by=tenants["hr"])
+
+    after = _all_prose()
+    changed = {key for key in before if before[key] != after.get(key)}
+    assert changed == {
+        ("Employee", person.pk, "name"),
+        ("PlanComment", own_comment.pk, "body"),
+    }
+    assert after[("PlanComment", own_comment.pk, "body")] == f"Aftalt {alias} starter i maj."
+    company_b.refresh_from_db()
+    school_a.refresh_from_db()
+    coordinator.refresh_from_db()
+    assert (company_b.name, school_a.name) == (
+        before[("Company", company_b.pk, "name")],
+        before[("School", school_a.pk, "name")],
+    )
+    assert coordinator.get_full_name() == "Tove Holdersen"
+
+
+def test_anonymising_leaves_another_companys_text_and_audit_alone(tenants, people):
+    """The same name written in company B's records is another person's business."""
+    from accounts.services import audit_record
+
+    tenants["partnership_b"].agreement_terms = f"Kontakt: {NAME}"
+    tenants["partnership_b"].save()
+    foreign = audit_record(
+        action=AuditEvent.Action.UPDATED, target=tenants["partnership_b"], data={"note": NAME}
+    )
+    own = audit_record(
+        action=AuditEvent.Action.UPDATED, target=people["person"], data={"note": NAME}
+    )
+    services.employee_anonymise(employee=people["person"], by=tenants["hr"])
+    tenants["partnership_b"].refresh_from_db()
+    assert tenants["partnership_b"].agreement_terms == f"Kontakt: {NAME}"
+    foreign.refresh_from_db()
+    own.refresh_from_db()
+    assert foreign.data == {"note": NAME}
+    alias = services.pseudonym(people["person"])
+    assert own.data == {"note": alias} and own.target_repr == alias
