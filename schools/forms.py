@@ -68,6 +68,7 @@ class EnrollForm(forms.Form):
 
 class MoveEnrollmentForm(forms.Form):
     to_block = forms.ModelChoiceField(label=_("Move to"), queryset=CourseBlock.objects.none())
+    confirm_conflicts = forms.BooleanField(required=False)
 
     def __init__(self, *args, blocks, **kwargs):
         super().__init__(*args, **kwargs)

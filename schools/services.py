@@ -13,7 +13,13 @@ from accounts.services import audit_record
 from companies.models import Employee
 from competence_plans.models import Enrollment, PlanActivity
 from core.isoweek import add_workdays, iso_week_of
-from schools.conflicts import Conflict, blackout_conflicts, block_conflicts, employee_conflicts
+from schools.conflicts import (
+    Conflict,
+    blackout_conflicts,
+    block_conflicts,
+    employee_conflicts,
+    plan_period_conflicts,
+)
 from schools.models import AmuCourse, CourseBlock, Fkb
 
 ACTIVE = (Enrollment.Status.PLANNED, Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
@@ -34,13 +40,28 @@ def _next_reference(block: CourseBlock) -> str:
     return f"{prefix}-{taken + 1}"
 
 
+def _lock(block: CourseBlock) -> CourseBlock:
+    """Lock the block's row for this transaction: every change of its seats takes it."""
+    return CourseBlock.objects.select_for_update().get(pk=block.pk)
+
+
+def _refuse_closed(block: CourseBlock) -> None:
+    if block.status in (CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD):
+        raise ValidationError(_("Nobody can be enrolled on a cancelled or held block."))
+
+
 def _save_block(block: CourseBlock, *, teachers, activity, confirm: bool, by: User) -> CourseBlock:
     if block.start_date:
         block.iso_year, block.iso_week = iso_week_of(block.start_date)
     if not block.reference and block.school_id and block.course_id and block.start_date:
         block.reference = _next_reference(block)
     block.full_clean()
-    participants = block.enrollments.filter(status__in=ACTIVE).count() if block.pk else 0
+    participants = 0
+    if block.pk:
+        # The same row lock as enrolment, so a lowered capacity and a new place cannot
+        # both pass their count at once.
+        _lock(block)
+        participants = block.enrollments.filter(status__in=ACTIVE).count()
     if participants > block.capacity:
         raise ValidationError(
             {
@@ -96,9 +117,8 @@ def enrollments_add(
     confirm: bool = False,
 ) -> list[Enrollment]:
     """Put employees on a block; never over capacity; other clashes need confirmation."""
-    block = CourseBlock.objects.select_for_update().get(pk=block.pk)
-    if block.status in (CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD):
-        raise ValidationError(_("Nobody can be enrolled on a cancelled or held block."))
+    block = _lock(block)
+    _refuse_closed(block)
     if activity and activity.amu_course_id != block.course_id:
         raise ValidationError(_("The plan activity is for another course than this block."))
     already = set(
@@ -145,14 +165,42 @@ def enrollments_add(
 
 
 @transaction.atomic
-def enrollment_move(*, enrollment: Enrollment, to_block: CourseBlock, by: User) -> Enrollment:
-    to_block = CourseBlock.objects.select_for_update().get(pk=to_block.pk)
+def enrollment_move(
+    *, enrollment: Enrollment, to_block: CourseBlock, by: User, confirm: bool = False
+) -> Enrollment:
+    """Move a place to another run of the same course, under every rule of enrolment: the
+    target is open, has a free seat (under its row lock), and its clashes for the person
+    (another block, the company's blackout weeks, the plan's period) are confirmed."""
+    to_block = _lock(to_block)
+    _refuse_closed(to_block)
+    if to_block.pk == enrollment.course_block_id:
+        raise ValidationError(_("The employee is already on that block."))
     if to_block.course_id != enrollment.course_block.course_id:
         raise ValidationError(_("An enrollment can only move to a block of the same course."))
     if to_block.enrollments.filter(employee=enrollment.employee_id).exists():
         raise ValidationError(_("The employee is already on that block."))
-    if to_block.enrollments.filter(status__in=ACTIVE).count() >= to_block.capacity:
+    takes_seat = enrollment.status in ACTIVE
+    if takes_seat and to_block.enrollments.filter(status__in=ACTIVE).count() >= to_block.capacity:
         raise ValidationError(_("That block is full."))
+    employee = enrollment.employee
+    conflicts = [
+        # The place being moved is not a clash with itself.
+        *employee_conflicts(
+            employees=[employee],
+            start=to_block.start_date,
+            end=to_block.end_date,
+            exclude_pk=enrollment.course_block_id,
+        ),
+        *blackout_conflicts(
+            company_ids={employee.company_id}, start=to_block.start_date, end=to_block.end_date
+        ),
+        *plan_period_conflicts(
+            activity=enrollment.plan_activity, start=to_block.start_date, end=to_block.end_date
+        ),
+    ]
+    if conflicts and not confirm:
+        raise ConflictsNeedConfirmation(conflicts)
+    from_block = enrollment.course_block
     enrollment.course_block = to_block
     enrollment.full_clean()
     enrollment.save()
@@ -160,7 +208,11 @@ def enrollment_move(*, enrollment: Enrollment, to_block: CourseBlock, by: User) 
         action=AuditEvent.Action.UPDATED,
         actor=by,
         target=to_block,
-        data={"moved_in": enrollment.employee_id},
+        data={
+            "moved_in": enrollment.employee_id,
+            "from_block": from_block.pk,
+            **({"accepted_conflicts": [c.message for c in conflicts]} if conflicts else {}),
+        },
     )
     return enrollment
 

@@ -20,6 +20,7 @@ from accounts.access import (
     course_blocks_for,
     employees_for,
     plan_activities_for,
+    require,
     schools_for,
 )
 from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
@@ -263,6 +264,9 @@ class BlockEnrollView(BlockMixin, View):
             )
             if not can(user, Capability.EDIT, self.activity.plan):
                 raise PermissionDenied(_("Only the plan's coordinator enrols from it."))
+            # The plan is theirs, but the block must be too: one school's coordinator does
+            # not fill another school's blocks.
+            require(user, Capability.SCHEDULE_BLOCKS, self.block)
             targets = activity_targets([self.activity.pk])[self.activity.pk]
             return employees_for(user).filter(pk__in=targets).order_by("group__name", "name")
         if not can(user, Capability.EDIT, self.block):
@@ -313,16 +317,38 @@ class BlockEnrollView(BlockMixin, View):
 
 
 class EnrollmentMoveView(BlockMixin, View):
-    capability = Capability.EDIT
+    """Move one place to another run of the course; clashes are shown and need a confirm."""
+
+    capability = Capability.SCHEDULE_BLOCKS
     http_method_names = ["post"]
+    template_name = "schools/enrollment_move_confirm.html"
 
     def post(self, request, pk, enrollment_pk):
-        enrollment = get_object_or_404(self.block.enrollments, pk=enrollment_pk)
-        target = get_object_or_404(
-            course_blocks_for(request.user), pk=request.POST.get("to_block") or 0
+        enrollment = get_object_or_404(
+            self.block.enrollments.select_related("employee", "plan_activity__plan"),
+            pk=enrollment_pk,
         )
+        form = MoveEnrollmentForm(request.POST, blocks=course_blocks_for(request.user))
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("to_block", [])))
+            return redirect("schools:block_detail", self.block.pk)
+        target = form.cleaned_data["to_block"]
+        require(request.user, Capability.SCHEDULE_BLOCKS, target)
         try:
-            services.enrollment_move(enrollment=enrollment, to_block=target, by=request.user)
+            services.enrollment_move(
+                enrollment=enrollment,
+                to_block=target,
+                by=request.user,
+                confirm=form.cleaned_data["confirm_conflicts"],
+            )
+        except services.ConflictsNeedConfirmation as error:
+            context = {
+                "course_block": self.block,
+                "enrollment": enrollment,
+                "target": target,
+                "conflicts": error.conflicts,
+            }
+            return render(request, self.template_name, context)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("schools:block_detail", self.block.pk)
