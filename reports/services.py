@@ -10,7 +10,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
+from accounts.access import can_view_employees
 from accounts.models import User
 from competence_plans.models import CompetencePlan, Enrollment
 from partnerships.models import Partnership
@@ -118,9 +120,12 @@ def report_dispatch(*, job: ReportJob) -> bool:
     return True
 
 
-def _plan_participants(plan: CompetencePlan) -> tuple[dict[int, str], list[CourseBlock]]:
-    """Per activity, "Name (status), …" of its people (cancelled places left out), and the
-    course blocks they sit on by date; two queries whatever the company's size.
+def _plan_participants(
+    plan: CompetencePlan, *, show_names: bool
+) -> tuple[dict[int, str], list[CourseBlock]]:
+    """Per activity, "Name (status), …" of its people (cancelled places left out), or only
+    how many they are for a reader who may not see the company's employees; and the
+    course blocks they sit on by date. Two queries whatever the company's size.
 
     A 1,000-employee plan has thousands of enrollments: they are read as plain rows and
     joined into one string per activity, instead of building model instances for the
@@ -142,6 +147,13 @@ def _plan_participants(plan: CompetencePlan) -> tuple[dict[int, str], list[Cours
         .select_related("course")
         .order_by("start_date", "reference")
     )
+    if not show_names:
+        counted = {
+            activity_id: ngettext("%(n)s participant", "%(n)s participants", len(people))
+            % {"n": len(people)}
+            for activity_id, people in names.items()
+        }
+        return counted, blocks
     return {activity_id: ", ".join(people) for activity_id, people in names.items()}, blocks
 
 
@@ -178,8 +190,11 @@ def _context(job: ReportJob) -> dict:
             .order_by("kind", "position")
         )
         progress = plan_progress(plan, activities)
-        participants, blocks = _plan_participants(plan)
+        # The same rule as the plan's page: names only for those who may see employees.
+        show_names = can_view_employees(job.requested_by, partnership.company)
+        participants, blocks = _plan_participants(plan, show_names=show_names)
         context.update(
+            show_names=show_names,
             plan=plan,
             goals=list(plan.goals.order_by("position")),
             activities=[(a, progress[a.pk], participants.get(a.pk, "")) for a in activities],

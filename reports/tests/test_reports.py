@@ -153,12 +153,17 @@ def _plan_with_participants(count: int):
 
 
 def _plan_job(plan, language="da"):
+    """An unsaved job for the plan, asked for by the company's HR (who sees names)."""
+    from accounts.models import CompanyRole
+    from tests.factories import CompanyMembershipFactory
+
+    hr = CompanyMembershipFactory(company=plan.partnership.company, role=CompanyRole.HR).user
     return ReportJob(
         kind="competence_plan",
         plan=plan,
         partnership=plan.partnership,
         language=language,
-        requested_by=plan.partnership.coordinator,
+        requested_by=hr,
     )
 
 
@@ -200,12 +205,14 @@ def test_competence_plan_queries_do_not_grow_with_the_participants():
     counts = []
     for size in (1, 25):
         plan, _activity, _block = _plan_with_participants(size)
+        job = _plan_job(plan)
         with CaptureQueriesContext(connection) as queries:
-            render_pdf(_plan_job(plan))
+            render_pdf(job)
         counts.append(len(queries))
     # partnership, plan, activities + target groups + named targets, progress (targets ×2,
-    # enrollment states), goals, figures (activities, targets ×2), participants, blocks
-    assert counts == [14, 14]
+    # enrollment states), goals, figures (activities, targets ×2), whether the requester
+    # may see names (their company role), participants, blocks
+    assert counts == [15, 15]
 
 
 def test_bench_compares_the_plan_with_full_plain_pages_of_the_same_count(monkeypatch):
@@ -228,3 +235,22 @@ def test_bench_compares_the_plan_with_full_plain_pages_of_the_same_count(monkeyp
     from companies.models import Company
 
     assert not Company.objects.exists()  # the company the bench built was rolled back
+
+
+def test_competence_plan_pdf_names_people_only_for_those_who_may_see_employees(tenants):
+    """The plan page's rule, asked by the PDF too: a consultant reads the plan but not who
+    is on it; the coordinator and the company's HR see the names."""
+    person = tenants["employee_a"]
+    enrollment = tenants["enrollment_a"]
+    enrollment.plan_activity = tenants["activity_a"]
+    enrollment.save()
+    tenants["activity_a"].target_employees.add(person)
+    texts = {}
+    for persona in ("consultant", "coordinator", "hr"):
+        job = report_request(
+            user=tenants[persona], kind="competence_plan", subject=tenants["plan_a"], language="da"
+        )
+        texts[persona] = " ".join(pdf_text(report_render(job_id=job.pk)).split())
+    assert person.name not in texts["consultant"]
+    assert "1 deltager" in texts["consultant"] and "1 navngiven medarbejder" in texts["consultant"]
+    assert person.name in texts["coordinator"] and person.name in texts["hr"]
