@@ -118,9 +118,6 @@ class EmployeeFilterForm(forms.Form):
         self.fields["group"].queryset = company.employee_groups.order_by("name")
 
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
-
 class EmployeeImportForm(forms.Form):
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
@@ -129,15 +126,6 @@ class EmployeeImportForm(forms.Form):
             "Danish or English headings."
         ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        return upload
 
 
 class BlackoutWeekForm(forms.Form):

@@ -1,8 +1,6 @@
 """Reading an employee list from CSV or XLSX and checking every row before anything
 is written. The service (companies.services.employees_import) writes all or nothing."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -10,6 +8,10 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from companies.models import Company, EducationLevel
+from core import tables
+from core.tables import ImportFileError
+
+__all__ = ["ImportFileError", "check_rows", "read_table"]
 
 MAX_ROWS = 5000
 HEADINGS = {
@@ -35,10 +37,6 @@ LEVEL_WORDS = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is for the user."""
-
-
 @dataclass
 class ImportRow:
     line: int
@@ -62,44 +60,8 @@ class ImportRow:
 
 
 def read_table(upload) -> list[list[str]]:
-    """All rows of the first sheet (XLSX) or the CSV, as stripped strings."""
-    name = upload.name.lower()
-    raw = upload.read()
-    if name.endswith(".xlsx"):
-        return _read_xlsx(raw)
-    return _read_csv(raw)
-
-
-def _read_csv(raw: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise ImportFileError(_("The file's characters could not be read. Save it as UTF-8."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _read_xlsx(raw: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("The Excel file could not be opened. Is it damaged?")) from error
-    sheet = workbook.worksheets[0]
-    rows = [
-        ["" if cell is None else str(cell).strip() for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
-    return rows
+    """The employee file's rows, bounded by the import limits while it is read."""
+    return tables.read_table(upload, max_rows=MAX_ROWS)
 
 
 def _columns(heading: list[str]) -> dict[str, int]:
@@ -132,10 +94,6 @@ def check_rows(company: Company, table: list[list[str]]) -> list[ImportRow]:
     table = [row for row in table if any(cell for cell in row)]
     if len(table) < 2:
         raise ImportFileError(_("The file has no employees below the heading row."))
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            _("At most %(max)s employees can be imported at a time.") % {"max": MAX_ROWS}
-        )
     columns = _columns(table[0])
     existing: dict[str, list[int]] = {}
     for pk, name in company.employees.values_list("pk", "name"):

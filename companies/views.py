@@ -1,9 +1,6 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +22,7 @@ from accounts.access import (
 from accounts.mixins import ScopedLoadMixin
 from accounts.services import audit_download
 from core.pagination import paginate
+from core.tables import csv_response
 from core.views import FormPageMixin
 from partnerships.selectors import partnership_rows
 
@@ -349,26 +347,19 @@ class EmployeeExportView(EmployeesMixin, View):
     def get(self, request, pk):
         self.check_can_view_employees()
         filename = f"medarbejdere-{self.company.cvr}-{timezone.localdate():%Y%m%d}.csv"
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        # Semicolons and a byte-order mark: what Danish Excel opens without a wizard.
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            [_("name"), _("job title"), _("group"), _("education level"), _("e-mail"), _("active")]
+        header = [_("name"), _("job title"), _("group"), _("education level"), _("e-mail")]
+        rows = (
+            [
+                employee.name,
+                employee.job_title,
+                employee.group.name if employee.group else "",
+                employee.get_education_level_display(),
+                employee.email,
+                employee.active,
+            ]
+            for employee in self.company.employees.select_related("group").order_by("name")
         )
-        for employee in self.company.employees.select_related("group").order_by("name"):
-            writer.writerow(
-                [
-                    employee.name,
-                    employee.job_title,
-                    employee.group.name if employee.group else "",
-                    employee.get_education_level_display(),
-                    employee.email,
-                    _("yes") if employee.active else _("no"),
-                ]
-            )
+        response = csv_response(filename, [*header, _("active")], rows)
         audit_download(actor=request.user, target=self.company, filename=filename, request=request)
         return response
 

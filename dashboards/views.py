@@ -1,15 +1,12 @@
 """School dashboard, network view, company view, and the block list behind numbers."""
 
-import csv
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -23,6 +20,7 @@ from accounts.mixins import get_for_user_or_404
 from accounts.models import CompanyRole, SchoolRole
 from competence_plans.models import CompetencePlan, Enrollment
 from competence_plans.selectors import plans_figures
+from core.tables import csv_response
 from dashboards import selectors
 from dashboards.forms import BlockListFilterForm, DashboardFilterForm
 from evaluations import selectors as evaluation_selectors
@@ -86,16 +84,6 @@ class FilteredMixin(LoginRequiredMixin):
 def _coordinator_name(row) -> str:
     first, last = row["coordinator__first_name"] or "", row["coordinator__last_name"] or ""
     return f"{first} {last}".strip()
-
-
-def csv_response(name: str, header: list[str], rows: list[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
 
 
 class SchoolDashboardView(FilteredMixin, TemplateView):
@@ -244,7 +232,7 @@ class SchoolDashboardView(FilteredMixin, TemplateView):
                 [
                     [
                         i["label"],
-                        f"{i['value']:.2f}" if i["value"] is not None else "",
+                        round(i["value"], 2) if i["value"] is not None else None,
                         i["responses"],
                     ]
                     for i in dashboard.quality["indices"]
@@ -302,8 +290,8 @@ class NetworkView(FilteredMixin, TemplateView):
                         r["days"],
                         r["ae"],
                         r["veu"],
-                        f"{r['fill']:.2f}" if r["fill"] is not None else "",
-                        f"{r['outcome']:.2f}" if r["outcome"] is not None else "",
+                        round(r["fill"], 2) if r["fill"] is not None else None,
+                        round(r["outcome"], 2) if r["outcome"] is not None else None,
                     ]
                     for r in rows
                 ],

@@ -4,7 +4,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from companies.importing import ImportFileError
+from core import tables
+from core.tables import ImportFileError
+
+MAX_ROWS = 5000
 
 HEADINGS = {
     "number": {"number", "nummer", "amu-nummer", "amu number", "amu_number", "nr"},
@@ -13,6 +16,11 @@ HEADINGS = {
     "fkb_code": {"fkb code", "fkb", "fkb-nummer", "fkb_code", "fkb nummer"},
     "fkb_title": {"fkb title", "fkb-titel", "fkb_title", "fkb titel"},
 }
+
+
+def read_table(upload) -> list[list[str]]:
+    """The catalogue file's rows, bounded by the import limits while it is read."""
+    return tables.read_table(upload, max_rows=MAX_ROWS)
 
 
 def check_catalogue(table: list[list[str]]) -> list[dict]:

@@ -25,7 +25,6 @@ from accounts.access import (
 )
 from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
 from accounts.models import SchoolMembership, SchoolRole
-from companies.importing import ImportFileError, read_table
 from competence_plans.selectors import activity_targets
 from core.pagination import paginate
 from schools.models import CalendarFeed, CourseBlock, School
@@ -41,7 +40,7 @@ from .forms import (
     MoveEnrollmentForm,
     WeekPlanFilterForm,
 )
-from .importing import check_catalogue
+from .importing import ImportFileError, check_catalogue, read_table
 from .selectors import course_blocks_with_participation, upcoming_conflicts, week_grid
 
 WEEKS_SHOWN = 8

@@ -151,3 +151,40 @@ def test_import_form_rejects_other_file_types_at_the_field(hr_client):
     url = reverse("companies:employee_import", args=[company.pk])
     response = client.post(url, {"file": SimpleUploadedFile("liste.pdf", b"%PDF")})
     assert "Upload en .csv- eller .xlsx-fil." in response.content.decode()
+
+
+def _import_pages(hr_client, leader_client):
+    client, company = hr_client
+    return [
+        (client, reverse("companies:employee_import", args=[company.pk]), "navn;stilling\n"),
+        (leader_client, reverse("schools:catalogue_import"), "nummer;titel;dage;fkb\n"),
+    ]
+
+
+@pytest.fixture
+def leader_client(db):
+    from django.test import Client
+
+    from accounts.models import SchoolRole
+    from tests.factories import SchoolMembershipFactory
+
+    client = Client()
+    client.force_login(SchoolMembershipFactory(role=SchoolRole.LEADER).user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda heading: (heading + "x;y\n" * 1_200_000).encode(), "større end 2 MB"),
+        (lambda heading: (heading + "x;y\n" * 5001).encode(), "mere end 5000 rækker"),
+        (lambda heading: (heading + "x" * 200_000 + "\n").encode(), "mere end 1000 tegn"),
+        (lambda heading: (heading + "a\x00b;c\n").encode(), "NUL-tegn"),
+    ],
+)
+def test_every_import_refuses_oversized_files_at_the_field(hr_client, leader_client, make, message):
+    """The employee and catalogue imports share the limits and their messages."""
+    for client, url, heading in _import_pages(hr_client, leader_client):
+        response = client.post(url, {"file": SimpleUploadedFile("liste.csv", make(heading))})
+        assert response.status_code == 200, url
+        assert message in response.content.decode(), url

@@ -96,13 +96,20 @@ def test_an_exported_file_imports_again_without_changes(client, world):
     from companies.importing import check_rows, read_table
 
     EmployeeFactory(company=world["company_a"], name="Åse Ørum", education_level="unskilled")
+    EmployeeFactory(
+        company=world["company_a"], name="=HYPERLINK(1)", job_title="-Smed", education_level=""
+    )
     client.force_login(world["hr"])
     exported = client.get(reverse("companies:employee_export", args=[world["company_a"].pk]))
+    # Excel runs no formula from the export (OWASP CSV injection)...
+    assert "\r\n'=HYPERLINK(1);'-Smed;" in exported.content.decode("utf-8-sig")
     rows = check_rows(
         world["company_a"], read_table(SimpleUploadedFile("export.csv", exported.content))
     )
-    assert [(r.name, r.action, r.education_level, r.errors) for r in rows] == [
-        ("Åse Ørum", "update", "unskilled", [])
+    # ...and the file still imports as it was.
+    assert [(r.name, r.job_title, r.action, r.errors) for r in rows] == [
+        ("=HYPERLINK(1)", "-Smed", "update", []),
+        ("Åse Ørum", "", "update", []),
     ]
 
 

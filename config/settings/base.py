@@ -256,6 +256,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 
 # --- Reports ------------------------------------------------------------------
+# Every spreadsheet import (employees, the AMU catalogue) is bounded while it is read.
+IMPORT_LIMITS = {
+    "max_bytes": env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024),
+    "max_uncompressed_bytes": env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024),
+    "max_columns": 50,
+    "max_cell_chars": 1000,
+}
+# Django refuses larger request bodies before a view runs (the nginx limit should match).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=14)
 # A job still queued or running this long after it started is dispatched again.
 REPORT_STUCK_AFTER_MINUTES = env.int("REPORT_STUCK_AFTER_MINUTES", default=15)

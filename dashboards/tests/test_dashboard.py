@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -199,6 +200,7 @@ def test_each_table_exports_as_csv(client):
     generate(school, random.Random(7))
     client.force_login(SchoolMembershipFactory(school=school, role=SchoolRole.LEADER).user)
     dashboard = client.get(reverse("dashboards:school")).context["dashboard"]
+    decimals = []
     for name in [
         "months",
         "partnerships",
@@ -212,6 +214,11 @@ def test_each_table_exports_as_csv(client):
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         assert len(rows) >= 2 or name in ("courses", "fkbs"), name
+        cells = [cell for row in rows for cell in row]
+        # Danish Excel reads "0.550" as 550: decimals are written with a comma.
+        assert not [c for c in cells if re.fullmatch(r"-?\d+\.\d+", c)], (name, cells)
+        decimals += [c for c in cells if re.fullmatch(r"-?\d+,\d+", c)]
+    assert decimals, "the generated school has ÅE and index figures with decimals"
     months = client.get(reverse("dashboards:school"), {"export": "months"})
     rows = list(csv.reader(io.StringIO(months.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + len(dashboard.months)

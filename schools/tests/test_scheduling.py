@@ -9,10 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.importing import read_table
 from companies.models import BlackoutWeek
 from competence_plans.models import Enrollment
-from schools.importing import check_catalogue
+from schools.importing import check_catalogue, read_table
 from schools.models import AmuCourse, CourseBlock
 from schools.services import (
     ConflictsNeedConfirmation,
