@@ -10,6 +10,8 @@ from companies.models import (
     Sector,
     SizeBand,
 )
+from core.isoweek import parse_iso_week
+from core.validators import is_ascii_digits
 from schools.models import School
 
 ANY = [("", _("All"))]
@@ -70,7 +72,7 @@ class CompanyForm(forms.ModelForm):
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip()
-        if value and not (len(value) == 4 and value.isdigit()):
+        if value and not is_ascii_digits(value, 4):
             raise forms.ValidationError(_("A Danish postal code has four digits."))
         return value
 
@@ -137,12 +139,7 @@ class BlackoutWeekForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def clean_week(self):
-        import datetime as dt
-
-        value = self.cleaned_data["week"].strip().upper()
         try:
-            year, week = value.split("-W")
-            dt.date.fromisocalendar(int(year), int(week), 1)
+            return parse_iso_week(self.cleaned_data["week"])
         except ValueError as error:
             raise forms.ValidationError(_("Write the week as 2026-W48.")) from error
-        return int(year), int(week)

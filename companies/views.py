@@ -23,6 +23,7 @@ from accounts.mixins import ScopedLoadMixin
 from accounts.services import audit_download
 from core.pagination import paginate
 from core.tables import csv_response
+from core.validators import parse_id
 from core.views import FormPageMixin
 from partnerships.selectors import partnership_rows
 
@@ -371,8 +372,9 @@ class BlackoutWeekView(CompanyMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        if week_pk := request.POST.get("remove"):
-            week = get_object_or_404(self.company.blackout_weeks, pk=week_pk)
+        if "remove" in request.POST:
+            week_pk = parse_id(request.POST["remove"])
+            week = get_object_or_404(self.company.blackout_weeks, pk=week_pk or 0)
             services.blackout_week_remove(week=week)
             messages.success(request, _("The week was removed."))
             return redirect(self.company_url() + "#blackout")

@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity
-from core.forms import DateInput
+from core.forms import DateInput, PlausibleDatesMixin
 from schools.models import AmuCourse
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PlausibleDatesMixin, forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -32,7 +32,7 @@ class GoalForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PlausibleDatesMixin, forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

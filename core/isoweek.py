@@ -1,6 +1,12 @@
 """ISO week arithmetic: schools plan teaching in ISO week blocks."""
 
 import datetime as dt
+import re
+
+# The years a week plan can be about: anything outside is a typing error, and dates past
+# 9999 cannot even be counted forward to.
+PLANNING_YEARS = range(2000, 2101)
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
 
 
 def weeks_in_year(year: int) -> int:
@@ -25,3 +31,15 @@ def add_workdays(start: dt.date, days: int) -> dt.date:
         if current.weekday() < 5:
             remaining -= 1
     return current
+
+
+def parse_iso_week(text: str) -> tuple[int, int]:
+    """ "2026-W48" (any case, ASCII digits) as (2026, 48); ValueError for anything else,
+    including weeks that year does not have and years outside the planning horizon."""
+    match = _WEEK.fullmatch(text.strip().upper())
+    if not match:
+        raise ValueError(text)
+    year, week = int(match[1]), int(match[2])
+    if year not in PLANNING_YEARS or not 1 <= week <= weeks_in_year(year):
+        raise ValueError(text)
+    return year, week

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SchoolMembership, SchoolRole, User
 from companies.models import Sector
-from core.forms import DateInput
+from core.forms import DateInput, PlausibleDatesMixin
 from schools.models import Department, School
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(PlausibleDatesMixin, forms.Form):
     school = forms.ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All")
     )

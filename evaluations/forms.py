@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PlausibleDatesMixin
 from evaluations.models import Question, Theme
 
 NOT_RELEVANT = "nr"
@@ -58,7 +59,7 @@ class ConclusionForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PlausibleDatesMixin, forms.Form):
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("To"), required=False)
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, PlausibleDatesMixin
 from partnerships.models import Partnership
 from partnerships.services import coordinator_candidates
 from schools.models import School
@@ -37,7 +37,7 @@ class PartnershipFilterForm(forms.Form):
         self.fields["coordinator"].queryset = coordinators
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = Partnership
         fields = [
@@ -93,7 +93,7 @@ def coordinator_candidates_for_schools(schools):
     ).values("user_id")
 
 
-class PartnershipEditForm(forms.ModelForm):
+class PartnershipEditForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = Partnership
         fields = ["title", "other_schools", "goals", "agreement_terms", "start_date", "end_date"]

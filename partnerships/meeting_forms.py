@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import can_manage_network
 from accounts.models import SchoolMembership, User
 from companies.models import Contact
-from core.forms import DATETIME_LOCAL_FORMATS, DateInput, DateTimeInput
+from core.forms import DATETIME_LOCAL_FORMATS, DateInput, DateTimeInput, PlausibleDatesMixin
 from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
 from schools.models import School
 
 NETWORK_KINDS = {Meeting.Kind.ACTOR_SEMINAR, Meeting.Kind.LEADER_SEMINAR, Meeting.Kind.NETWORK}
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(PlausibleDatesMixin, forms.ModelForm):
     starts_at = forms.DateTimeField(
         label=_("Starts"), widget=DateTimeInput(), input_formats=DATETIME_LOCAL_FORMATS
     )
@@ -93,7 +93,7 @@ class MeetingForm(forms.ModelForm):
         return cleaned
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["title", "owner", "due_date"]

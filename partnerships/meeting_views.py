@@ -23,7 +23,7 @@ from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
 from accounts.models import SchoolMembership
 from accounts.services import audit_download
 from core.pagination import paginate
-from core.views import form_page_context
+from core.views import ServiceErrorsOnFormMixin, form_page_context
 from partnerships.models import ActionItem
 from schools.models import School
 
@@ -57,7 +57,7 @@ class MeetingListView(LoginRequiredMixin, TemplateView):
         )
 
 
-class MeetingFormView(LoginRequiredMixin, FormView):
+class MeetingFormView(LoginRequiredMixin, ServiceErrorsOnFormMixin, FormView):
     template_name = "_form_page.html"
     form_class = MeetingForm
 
@@ -227,7 +227,7 @@ def _author_schools(user):
     )
 
 
-class ExperienceFormView(LoginRequiredMixin, FormView):
+class ExperienceFormView(LoginRequiredMixin, ServiceErrorsOnFormMixin, FormView):
     template_name = "_form_page.html"
     form_class = ExperienceForm
 

@@ -24,6 +24,7 @@ from accounts.mixins import ScopedLoadMixin
 from accounts.models import SchoolMembership, SchoolRole, User
 from competence_plans.selectors import plans_figures
 from core.pagination import paginate
+from core.validators import parse_id
 from core.views import FormPageMixin
 from partnerships.models import ActionItem
 from schools.selectors import upcoming_blocks_of_partnerships
@@ -134,10 +135,8 @@ class PartnershipCreateView(LoginRequiredMixin, PartnershipFormPageMixin, FormVi
         schools = list(registering_schools(user).values_list("pk", flat=True)[:2])
         if len(schools) == 1:
             initial["lead_school"] = schools[0]
-        company_pk = self.request.GET.get("company", "")
-        company = (
-            companies_for(user).filter(pk=company_pk).first() if company_pk.isdigit() else None
-        )
+        company_pk = parse_id(self.request.GET.get("company", ""))
+        company = companies_for(user).filter(pk=company_pk).first() if company_pk else None
         if company:
             initial["company"] = company.pk
             if company.registered_by_id in schools or len(schools) != 1:

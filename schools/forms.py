@@ -1,14 +1,13 @@
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SchoolMembership, SchoolRole, User
-from core.forms import DateInput
+from core.forms import DateInput, PlausibleDatesMixin
+from core.isoweek import parse_iso_week, week_monday
 from schools.models import AmuCourse, CourseBlock, Department, Fkb, School
 
 
-class CourseBlockForm(forms.ModelForm):
+class CourseBlockForm(PlausibleDatesMixin, forms.ModelForm):
     confirm_conflicts = forms.BooleanField(
         label=_("Save anyway: I have seen the conflicts above"), required=False
     )
@@ -110,8 +109,7 @@ class WeekPlanFilterForm(forms.Form):
         if not value:
             return None
         try:
-            year, week = value.split("-W")
-            return dt.date.fromisocalendar(int(year), int(week), 1)
+            return week_monday(*parse_iso_week(value))
         except ValueError as error:
             raise forms.ValidationError(_("Write the week as 2026-W48.")) from error
 

@@ -2,10 +2,13 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core import tables
 from core.tables import ImportFileError
+from core.validators import is_ascii_digits
+from schools.validators import validate_half_days
 
 MAX_ROWS = 5000
 
@@ -56,7 +59,7 @@ def check_catalogue(table: list[list[str]]) -> list[dict]:
             "fkb_title": cell("fkb_title"),
             "errors": [],
         }
-        if not (len(row["number"]) == 5 and row["number"].isdigit()):
+        if not is_ascii_digits(row["number"], 5):
             row["errors"].append(_("An AMU course number has exactly five digits, e.g. 22906."))
         elif row["number"] in seen:
             row["errors"].append(
@@ -72,11 +75,14 @@ def check_catalogue(table: list[list[str]]) -> list[dict]:
             row["errors"].append(_("The FKB title is longer than 250 characters."))
         try:
             days = Decimal(row["days"])
-            if days <= 0 or (days * 2) % 1:
+            if not days.is_finite():
                 raise InvalidOperation
+            validate_half_days(days)
             row["days"] = str(days)
         except InvalidOperation:
             row["errors"].append(_("Use whole or half days, e.g. 2 or 2.5."))
+        except ValidationError as error:
+            row["errors"].extend(error.messages)
         if not row["fkb_code"] or len(row["fkb_code"]) > 10:
             row["errors"].append(_("The FKB code is missing or too long."))
         rows.append(row)

@@ -27,6 +27,7 @@ from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
 from accounts.models import SchoolMembership, SchoolRole
 from competence_plans.selectors import activity_targets
 from core.pagination import paginate
+from core.validators import parse_id
 from schools.models import CalendarFeed, CourseBlock, School
 
 from . import services
@@ -114,8 +115,8 @@ class BlockFormView(LoginRequiredMixin, View):
             self.block = get_for_user_or_404(course_blocks_for, user, Capability.EDIT, pk=pk)
         elif not scheduling_schools(user).exists():
             raise PermissionDenied(_("Coordinators schedule course blocks."))
-        activity_pk = request.GET.get("activity", "")
-        if activity_pk.isdigit():
+        activity_pk = parse_id(request.GET.get("activity", ""))
+        if activity_pk:
             self.activity = get_object_or_404(
                 plan_activities_for(user).select_related("plan__partnership", "amu_course"),
                 pk=activity_pk,
@@ -254,9 +255,11 @@ class BlockEnrollView(BlockMixin, View):
 
     def candidates(self):
         user = self.request.user
-        activity_pk = self.request.GET.get("activity") or self.request.POST.get("activity", "")
+        activity_pk = parse_id(
+            self.request.GET.get("activity") or self.request.POST.get("activity")
+        )
         self.activity = None
-        if activity_pk.isdigit():
+        if activity_pk:
             self.activity = get_object_or_404(
                 plan_activities_for(user).select_related("plan__partnership__company"),
                 pk=activity_pk,
@@ -362,9 +365,9 @@ class AttendanceView(BlockMixin, View):
         if not (can(request.user, Capability.EDIT, self.block) or self.is_teacher()):
             raise PermissionDenied(_("The block's teachers and coordinators record attendance."))
         statuses = {
-            int(key.removeprefix("attendance-")): value
+            parse_id(key.removeprefix("attendance-")): value
             for key, value in request.POST.items()
-            if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit()
+            if key.startswith("attendance-") and parse_id(key.removeprefix("attendance-"))
         }
         try:
             services.attendance_record(block=self.block, statuses=statuses, by=request.user)
