@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import AuditEvent, CompanyMembership, SchoolMembership, User
+from .models import AuditEvent, CompanyMembership, SchoolMembership, Throttle, User
 from .services import user_deactivate
 
 
@@ -96,4 +96,19 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Throttle)
+class ThrottleAdmin(admin.ModelAdmin):
+    """Attempt counters (second-factor codes, reset mails); deleting one lifts its limit."""
+
+    list_display = ["scope", "count", "window_start"]
+    list_filter = ["scope"]
+    readonly_fields = [f.name for f in Throttle._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -181,3 +181,25 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+
+class Throttle(models.Model):
+    """How often one key (an account, an address, an e-mail) did one thing in the current
+    window: a fixed window that starts at the first attempt after the last one ended.
+    Keys are stored as keyed digests, so the table holds no address or e-mail in clear."""
+
+    scope = models.CharField(_("what"), max_length=40)
+    key_digest = models.CharField(_("who (digest)"), max_length=64)
+    window_start = models.DateTimeField(_("window started"))
+    count = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("throttle")
+        verbose_name_plural = _("throttles")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_digest"], name="throttle_one_per_key")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self):
+        return f"{self.scope}: {self.count}"

@@ -30,8 +30,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from accounts import throttle
 from accounts.models import AuditEvent, SchoolMembership
-from accounts.services import audit_record
+from accounts.services import audit_record, client_address
 
 RECOVERY_CODES = 10
 PENDING_KEY = "_two_factor_pending_key"
@@ -152,6 +153,14 @@ def _credentials(user) -> dict:
     return {"username": user.get_username()}
 
 
+def _second_factor_locked(request) -> bool:
+    return (
+        AxesProxyHandler.is_locked(request, _credentials(request.user))
+        or throttle.is_throttled(throttle.TWO_FACTOR_ACCOUNT, str(request.user.pk))
+        or throttle.is_throttled(throttle.TWO_FACTOR_ADDRESS, client_address(request) or "")
+    )
+
+
 class VerifyView(LoginRequiredMixin, View):
     """The second step of logging in."""
 
@@ -170,13 +179,14 @@ class VerifyView(LoginRequiredMixin, View):
     def post(self, request):
         user = request.user
         form = CodeForm(request.POST)
-        if AxesProxyHandler.is_locked(request, _credentials(user)):
+        if _second_factor_locked(request):
             return _locked_out(request)
         if form.is_valid():
             code = form.cleaned_data["code"].replace(" ", "").strip()
             device = self._match(user, code)
             if device is not None:
                 otp_login(request, device)
+                throttle.throttle_clear(throttle.TWO_FACTOR_ACCOUNT, str(user.pk))
                 recovery = isinstance(device, StaticDevice)
                 audit_record(
                     action=AuditEvent.Action.RECOVERY_CODE_USED
@@ -195,9 +205,12 @@ class VerifyView(LoginRequiredMixin, View):
                 return redirect(_safe_next(request))
             form.add_error("code", _("That code is not right. Try the newest code from your app."))
             audit_record(action=AuditEvent.Action.TWO_FACTOR_FAILED, actor=user, request=request)
-            # django-axes counts this as a failed login for the user and address.
+            # django-axes counts this as a failed login for the user and address; our own
+            # counters keep it when the password is given again (axes resets on success).
             user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
-            if AxesProxyHandler.is_locked(request, _credentials(user)):
+            throttle.throttle_hit(throttle.TWO_FACTOR_ACCOUNT, str(user.pk))
+            throttle.throttle_hit(throttle.TWO_FACTOR_ADDRESS, client_address(request) or "")
+            if _second_factor_locked(request):
                 return _locked_out(request)
         return render(
             request, self.template_name, {"form": form, "next": _safe_next(request)}, status=400

@@ -4,9 +4,10 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from accounts import throttle
 from accounts.forms import PasswordResetRequestForm
 from accounts.models import AuditEvent
-from accounts.services import audit_record
+from accounts.services import audit_record, client_address
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -25,6 +26,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
 
     def form_valid(self, form):
+        # Counted per address and per e-mail typed, account or not: the answer is the same
+        # either way, so it says nothing about who has an account.
+        email = form.cleaned_data["email"]
+        address = client_address(self.request) or ""
+        over = [
+            throttle.throttle_hit(throttle.PASSWORD_RESET_ADDRESS, address)
+            > throttle.PASSWORD_RESET_ADDRESS.limit,
+            throttle.throttle_hit(throttle.PASSWORD_RESET_EMAIL, email)
+            > throttle.PASSWORD_RESET_EMAIL.limit,
+        ]
+        if any(over):
+            form.add_error(
+                None, _("Too many reset requests. Wait an hour, or ask your administrator.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         # Recorded without saying whether the address belongs to anyone.
         audit_record(
             action=AuditEvent.Action.PASSWORD_RESET_REQUESTED,

@@ -99,3 +99,24 @@ def test_state_changes_and_downloads_are_audited_with_target_and_address(rf):
     actor.delete()
     download.refresh_from_db()
     assert download.actor is None and download.actor_name == actor.username
+
+
+@pytest.mark.parametrize("email", ["mette@example.org", "nobody@example.org"])
+def test_reset_mails_are_limited_per_email_the_same_whether_an_account_exists(email):
+    UserFactory(email="mette@example.org")
+    client = Client(HTTP_ACCEPT_LANGUAGE="da")
+    answers = [client.post(reverse("password_reset"), {"email": email}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [302, 302, 302, 429]
+    assert "For mange anmodninger" in answers[-1].content.decode()
+    assert len(mail.outbox) == (3 if email.startswith("mette") else 0)
+
+
+def test_reset_requests_are_limited_per_address_across_emails():
+    client = Client(HTTP_ACCEPT_LANGUAGE="da", REMOTE_ADDR="192.0.2.7")
+    answers = [
+        client.post(reverse("password_reset"), {"email": f"p{n}@example.org"}).status_code
+        for n in range(6)
+    ]
+    assert answers == [302] * 5 + [429]
+    other = Client(REMOTE_ADDR="192.0.2.8")
+    assert other.post(reverse("password_reset"), {"email": "p9@example.org"}).status_code == 302

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -179,3 +180,77 @@ def test_two_factor_pages_have_exact_query_counts(client):
     # manage: session, user, devices (TOTP, static), recovery codes left;
     # setup: session, user, devices (TOTP, static). Nothing is required in test settings.
     assert counts == {"two_factor_manage": 5, "two_factor_setup": 4}
+
+
+def _enrolled_leader(client):
+    leader = SchoolMembershipFactory(role=SchoolRole.LEADER).user
+    log_in(client, leader)
+    device_codes = enrol(client)
+    client.post(reverse("logout"))
+    return leader, device_codes
+
+
+def _wrong_codes(client, n):
+    return [
+        client.post(reverse("two_factor_verify"), {"code": "111111"}).status_code for _ in range(n)
+    ]
+
+
+@REQUIRED
+@override_settings(
+    AXES_FAILURE_LIMIT=50, THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15)}
+)
+def test_giving_the_password_again_does_not_reset_the_count_of_wrong_codes(client):
+    leader, _codes = _enrolled_leader(client)
+    log_in(client, leader)
+    assert _wrong_codes(client, 4) == [400] * 4
+    client.post(reverse("logout"))
+    log_in(client, leader)  # a right password: django-axes forgets, our count does not
+    assert _wrong_codes(client, 1) == [429]
+
+
+@REQUIRED
+@override_settings(
+    AXES_FAILURE_LIMIT=50, THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15)}
+)
+def test_four_wrong_codes_then_the_right_one_logs_in_and_starts_the_count_again(client):
+    leader, codes = _enrolled_leader(client)
+    log_in(client, leader)
+    assert _wrong_codes(client, 4) == [400] * 4
+    # django-otp itself makes a device wait after wrong codes (8 s after four).
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=60)):
+        ok = client.post(reverse("two_factor_verify"), {"code": codes[0], "next": "/"})
+    assert ok.status_code == 302
+    client.post(reverse("logout"))
+    log_in(client, leader)
+    assert _wrong_codes(client, 4) == [400] * 4, "the right code cleared the count"
+
+
+@REQUIRED
+@override_settings(
+    AXES_FAILURE_LIMIT=50,
+    THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15), "two_factor_address": (8, 15)},
+)
+def test_wrong_codes_are_limited_per_address_across_accounts(client):
+    first, _codes = _enrolled_leader(client)
+    second, _codes = _enrolled_leader(client)
+    log_in(client, first)
+    assert _wrong_codes(client, 4) == [400] * 4
+    client.post(reverse("logout"))
+    log_in(client, second)
+    assert _wrong_codes(client, 4) == [400, 400, 400, 429]
+
+
+@REQUIRED
+@override_settings(
+    AXES_FAILURE_LIMIT=50, THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15)}
+)
+def test_the_count_of_wrong_codes_ends_with_its_window(client):
+    leader, _codes = _enrolled_leader(client)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)):
+        log_in(client, leader)
+        assert _wrong_codes(client, 5)[-1] == 429
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, 16, tzinfo=dt.UTC)):
+        client.post(reverse("logout"))
+        log_in(client, leader)
+        assert _wrong_codes(client, 1) == [400]

@@ -151,6 +151,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Limits django-axes does not cover (accounts/throttle.py): (attempts, minutes). Wrong
+# second-factor codes per account and per address, in a count the password step does not
+# reset; password-reset mails per address and per e-mail typed.
+THROTTLES = {
+    "two_factor_account": (AXES_FAILURE_LIMIT, int(AXES_COOLOFF_TIME.total_seconds() // 60)),
+    "two_factor_address": (AXES_FAILURE_LIMIT * 4, int(AXES_COOLOFF_TIME.total_seconds() // 60)),
+    "password_reset_address": (env.int("PASSWORD_RESET_PER_ADDRESS", default=5), 60),
+    "password_reset_email": (env.int("PASSWORD_RESET_PER_EMAIL", default=3), 60),
+}
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 # Clients can prepend fake addresses to X-Forwarded-For; count proxies from the right.
