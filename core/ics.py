@@ -1,45 +1,46 @@
-"""Minimal iCalendar (RFC 5545) writing: escaping, line folding, events."""
+"""iCalendar (RFC 5545) files, written with the `icalendar` library: it escapes text
+(commas, semicolons, backslashes and every kind of line break typed into a textarea),
+folds long lines and ends them with CRLF, which hand-written writers get wrong."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils import timezone
+from icalendar import Calendar, Event
 
 
-def text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    start: dt.date | dt.datetime  # a date for all-day events (course blocks)
+    end: dt.date | dt.datetime  # exclusive, as iCalendar counts it
+    summary: str
+    location: str = ""
+    description: str = ""
+    cancelled: bool = False
 
 
-def fold(line: str) -> str:
-    """Lines longer than 75 octets continue on lines starting with a space."""
-    if len(line.encode()) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def utc_stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def calendar(events: list[list[str]], *, name: str = "") -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Partnerskab//DA",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ]
+def calendar(events, *, name: str = "") -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Partnerskab//DA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
     if name:
-        lines.append(f"X-WR-CALNAME:{text(name)}")
-    stamp = utc_stamp(timezone.now())
-    for event in events:
-        lines += ["BEGIN:VEVENT", f"DTSTAMP:{stamp}", *event, "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(fold(line) for line in lines) + "\r\n"
+        cal.add("x-wr-calname", name)
+    stamp = timezone.now().astimezone(dt.UTC)
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        for key, value in (("dtstart", item.start), ("dtend", item.end)):
+            is_moment = isinstance(value, dt.datetime)
+            event.add(key, value.astimezone(dt.UTC) if is_moment else value)
+        event.add("summary", item.summary)
+        if item.location:
+            event.add("location", item.location)
+        if item.description:
+            event.add("description", item.description)
+        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical()

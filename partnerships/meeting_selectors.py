@@ -58,17 +58,17 @@ def upcoming_meetings(meetings: QuerySet[Meeting], *, now, limit: int = 5) -> li
     )
 
 
-def meeting_ics(meeting: Meeting, *, host: str) -> str:
+def meeting_ics(meeting: Meeting, *, host: str) -> bytes:
     ends = meeting.ends_at or meeting.starts_at + dt.timedelta(hours=1)
     return ics.calendar(
         [
-            [
-                f"UID:meeting-{meeting.pk}@{host}",
-                f"DTSTART:{ics.utc_stamp(meeting.starts_at)}",
-                f"DTEND:{ics.utc_stamp(ends)}",
-                f"SUMMARY:{ics.text(meeting.title)}",
-                f"LOCATION:{ics.text(meeting.place)}",
-                f"DESCRIPTION:{ics.text(meeting.agenda)}",
-            ]
+            ics.CalendarEvent(
+                uid=f"meeting-{meeting.pk}@{host}",
+                start=meeting.starts_at,
+                end=ends,
+                summary=meeting.title,
+                location=meeting.place,
+                description=meeting.agenda,
+            )
         ]
     )

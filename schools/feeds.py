@@ -73,7 +73,7 @@ def feed_blocks(feed: CalendarFeed) -> QuerySet[CourseBlock]:
     )
 
 
-def feed_ics(feed: CalendarFeed, *, host: str) -> str:
+def feed_ics(feed: CalendarFeed, *, host: str) -> bytes:
     events = []
     for block in feed_blocks(feed):
         place = (
@@ -82,14 +82,14 @@ def feed_ics(feed: CalendarFeed, *, host: str) -> str:
             else (block.school.name)
         )
         events.append(
-            [
-                f"UID:block-{block.pk}@{host}",
-                f"DTSTART;VALUE=DATE:{block.start_date:%Y%m%d}",
-                f"DTEND;VALUE=DATE:{block.end_date + dt.timedelta(days=1):%Y%m%d}",
-                f"SUMMARY:{ics.text(f'{block.course.number} {block.course.title}')}",
-                f"LOCATION:{ics.text(block.address or place)}",
-                f"DESCRIPTION:{ics.text(block.reference)}",
-                "STATUS:CANCELLED" if block.status == "cancelled" else "STATUS:CONFIRMED",
-            ]
+            ics.CalendarEvent(
+                uid=f"block-{block.pk}@{host}",
+                start=block.start_date,
+                end=block.end_date + dt.timedelta(days=1),
+                summary=f"{block.course.number} {block.course.title}",
+                location=block.address or place,
+                description=block.reference,
+                cancelled=block.status == "cancelled",
+            )
         )
     return ics.calendar(events, name=feed.get_kind_display())

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -62,3 +63,22 @@ def iso_week_label(day) -> str:
         return ""
     calendar = day.isocalendar()
     return gettext("week %(week)s, %(year)s") % {"week": calendar.week, "year": calendar.year}
+
+
+# Characters that end a CSS string, start an escape, or mean something to the HTML parser
+# around a <style> element; each is written as a CSS hex escape ("\26 " for "&").
+_CSS_UNSAFE = set("\\\"'<>&")
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text for inside a double-quoted CSS string, e.g. `content: "{{ name|css_string }}"`
+    in a PDF's page header. HTML escaping is wrong there (a <style> element shows "&amp;"
+    as it stands) and so is escapejs (CSS reads "\\u0026" as "u0026")."""
+    out = []
+    for char in str(value):
+        if char in _CSS_UNSAFE or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):X} ")
+        else:
+            out.append(char)
+    return mark_safe("".join(out))

@@ -92,7 +92,7 @@ def test_ics_is_a_valid_calendar_event(tenants):
     meeting = tenants["meeting_a"]
     meeting.title, meeting.place = "Møde; om, alt", "Lokale 2"
     meeting.agenda = "Punkt 1\nPunkt 2 " + "x" * 120
-    text = meeting_ics(meeting, host="partnerskab.example.dk")
+    text = meeting_ics(meeting, host="partnerskab.example.dk").decode()
     lines = text.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and "END:VEVENT" in lines
     assert "SUMMARY:Møde\\; om\\, alt" in lines

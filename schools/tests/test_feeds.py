@@ -66,3 +66,36 @@ def test_deactivated_users_feed_stops(tenants):
     tenants["teacher"].is_active = False
     tenants["teacher"].save()
     assert fetch(feed.token).status_code == 404
+
+
+def test_every_calendar_parses_with_text_from_textareas(client, tenants):
+    """Feeds of every kind and a meeting download, with commas, semicolons, backslashes and
+    the bare carriage returns a textarea may send: each parses as iCalendar again, with the
+    text as it was typed (line breaks as line breaks)."""
+    from icalendar import Calendar
+
+    block = tenants["block_a"]
+    block.address = "Hal 3; port 2,\r\nbag ved \\ lageret\rindgang B"
+    block.company = tenants["company_a"]
+    block.save()
+    meeting = tenants["meeting_a"]
+    meeting.agenda = "Punkt 1\r\nPunkt 2\rPunkt 3; slut, " + "x" * 200
+    meeting.save()
+    feeds = [
+        feed_get_or_create(user=tenants["teacher"], kind=CalendarFeed.Kind.TEACHER),
+        feed_get_or_create(
+            user=tenants["hr"], kind=CalendarFeed.Kind.COMPANY, company=tenants["company_a"]
+        ),
+        feed_get_or_create(user=tenants["coordinator"], kind=CalendarFeed.Kind.COORDINATOR),
+    ]
+    bodies = [fetch(feed.token).content for feed in feeds]
+    client.force_login(tenants["coordinator"])
+    bodies.append(client.get(reverse("partnerships:meeting_ics", args=[meeting.pk])).content)
+    texts = []
+    for body in bodies:
+        assert b"\r" not in body.replace(b"\r\n", b""), "no bare CR"
+        assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+        for event in Calendar.from_ical(body).walk("VEVENT"):
+            texts += [str(event.get("location", "")), str(event.get("description", ""))]
+    assert "Hal 3; port 2,\nbag ved \\ lageret\nindgang B" in texts
+    assert "Punkt 1\nPunkt 2\nPunkt 3; slut, " + "x" * 200 in texts
