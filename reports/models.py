@@ -82,6 +82,10 @@ class ReportJob(models.Model):
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The worker rendering the job holds it until `lease_until`, renewed by a heartbeat
+    # while it works; a lease that runs out means the worker died (see reports_sweep_stuck).
+    claim = models.CharField(_("claimed by (attempt)"), max_length=32, blank=True)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -3,11 +3,15 @@
 import datetime as dt
 import hashlib
 import logging
+import threading
+import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
@@ -21,6 +25,8 @@ from schools.models import CourseBlock
 
 logger = logging.getLogger(__name__)
 Status = ReportJob.Status
+# The error of a job given up after REPORT_MAX_ATTEMPTS (workers died or timed out).
+GAVE_UP = "gave-up-after-attempts"
 
 
 def _source_version(kind: str, subject, period=(None, None)) -> str:
@@ -252,26 +258,79 @@ def render_file(job: ReportJob) -> tuple[bytes, int | None]:
     return render_pdf(job)
 
 
-def report_render(*, job_id) -> ReportJob:
-    """Render one job. Safe to run twice (a redelivered task after a worker died): a
-    finished job is left alone, and the file is written under the job's own name."""
+def _lease_end(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+
+
+@contextmanager
+def _heartbeat(job_id, claim: str):
+    """Renew the job's lease every third of its length while the block runs, from a thread
+    of its own (a render holds the GIL only in bursts). Stops when the block ends; a render
+    shorter than a third of the lease never touches the database from the thread."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.REPORT_LEASE_SECONDS / 3):
+                try:
+                    ReportJob.objects.filter(pk=job_id, claim=claim).update(
+                        lease_until=_lease_end(timezone.now())
+                    )
+                except DatabaseError:
+                    # A missed beat is not fatal: at worst the lease runs out, another
+                    # worker takes the job over, and this render's result is not kept.
+                    logger.warning("Could not renew the lease of report %s", job_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=beat, name=f"lease-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def _claim(job_id) -> tuple[ReportJob, str | None]:
+    """The job and a new claim on it, or no claim when it is done or another worker's
+    lease on it is still running (a second delivery of the same task)."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.status == Status.DONE:
-            return job
+        now = timezone.now()
+        held = job.status == Status.RUNNING and job.lease_until and job.lease_until > now
+        if job.status in (Status.DONE, Status.FAILED) or held:
+            return job, None
+        job.claim, job.lease_until = uuid.uuid4().hex, _lease_end(now)
         job.status, job.progress = Status.RUNNING, 10
-        job.started_at, job.attempts = timezone.now(), job.attempts + 1
-        job.save(update_fields=["status", "progress", "started_at", "attempts"])
+        job.started_at, job.attempts = now, job.attempts + 1
+        job.save(
+            update_fields=["claim", "lease_until", "status", "progress", "started_at", "attempts"]
+        )
+        return job, job.claim
+
+
+def report_render(*, job_id) -> ReportJob:
+    """Render one job, claimed by this worker alone. Safe to deliver twice: a finished job
+    is left alone, one another worker holds is skipped, and a render that lost its claim
+    (its lease ran out and another worker took over) throws its result away."""
+    job, claim = _claim(job_id)
+    if claim is None:
+        return job
     try:
-        pdf, pages = render_file(job)
+        with _heartbeat(job.pk, claim):
+            pdf, pages = render_file(job)
     except Exception as error:
-        ReportJob.objects.filter(pk=job.pk).update(
-            status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        ReportJob.objects.filter(pk=job.pk, claim=claim).update(
+            status=Status.FAILED,
+            error=str(error)[:2000],
+            finished_at=timezone.now(),
+            lease_until=None,
         )
         raise
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.status == Status.DONE:  # another delivery finished first
+        if job.status == Status.DONE or job.claim != claim:
             return job
         name = f"reports/{job.pk}.{job.extension}"
         if job.file.storage.exists(name):
@@ -280,20 +339,35 @@ def report_render(*, job_id) -> ReportJob:
         job.checksum = hashlib.sha256(pdf).hexdigest()
         job.page_count, job.progress = pages, 100
         job.status, job.finished_at, job.error = Status.DONE, timezone.now(), ""
+        job.lease_until = None
         job.save()
     return job
 
 
 def reports_sweep_stuck(*, now=None) -> int:
-    """Send jobs again that have waited or run too long (a lost message, a dead worker)."""
+    """Give back to the queue the jobs whose worker died (their lease ran out) and send
+    again those whose message was lost (queued too long). A job that has used up its
+    attempts is marked failed, with the reason, so it is visible instead of retried for
+    ever. Returns how many were sent."""
     now = now or timezone.now()
-    limit = now - dt.timedelta(minutes=settings.REPORT_STUCK_AFTER_MINUTES)
-    stuck = ReportJob.objects.filter(
-        status__in=[Status.QUEUED, Status.RUNNING], expires_at__gt=now
-    ).filter(created_at__lt=limit)
+    live = ReportJob.objects.filter(expires_at__gt=now)
+    abandoned = live.filter(status=Status.RUNNING).filter(
+        Q(lease_until__lt=now) | Q(lease_until=None)
+    )
+    used_up = abandoned.filter(attempts__gte=settings.REPORT_MAX_ATTEMPTS)
+    used_up.update(
+        status=Status.FAILED,
+        error=GAVE_UP,
+        finished_at=now,
+        lease_until=None,
+    )
+    requeued = list(abandoned.values_list("pk", flat=True))
+    abandoned.update(status=Status.QUEUED, progress=0, lease_until=None, claim="")
+    lost = live.filter(
+        status=Status.QUEUED,
+        created_at__lt=now - dt.timedelta(minutes=settings.REPORT_STUCK_AFTER_MINUTES),
+    ).exclude(pk__in=requeued)
     count = 0
-    for job in stuck:
-        if job.started_at and job.started_at > limit:
-            continue
+    for job in [*ReportJob.objects.filter(pk__in=requeued), *lost]:
         count += report_dispatch(job=job)
     return count

@@ -278,10 +278,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=14)
-# A job still queued or running this long after it started is dispatched again.
+# A job still queued this long after it was asked for is dispatched again (a lost message).
 REPORT_STUCK_AFTER_MINUTES = env.int("REPORT_STUCK_AFTER_MINUTES", default=15)
+# A rendering worker holds its job for this long and renews the hold every third of it;
+# the sweep (every REPORT_SWEEP_SECONDS) gives a job whose hold ran out back to the queue,
+# so a job whose worker died is rendered again within about 90 seconds, by one worker.
+REPORT_LEASE_SECONDS = env.int("REPORT_LEASE_SECONDS", default=60)
+REPORT_SWEEP_SECONDS = env.int("REPORT_SWEEP_SECONDS", default=30)
+# After this many started attempts a job is marked failed, with its reason, instead of
+# being sent again for ever.
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-reports": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 300.0},
+    "sweep-stuck-reports": {
+        "task": "reports.tasks.sweep_stuck_reports",
+        "schedule": float(REPORT_SWEEP_SECONDS),
+    },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),

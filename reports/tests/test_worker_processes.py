@@ -98,9 +98,14 @@ class Drill:
             "DATABASE_URL": f"sqlite:///{self.database}",
             "DJANGO_MEDIA_ROOT": str(self.media),
             "CELERY_BROKER_URL": broker_url,
-            "CELERY_VISIBILITY_TIMEOUT_SECONDS": "2",
+            # Redelivered four seconds after a worker took it; by then a dead worker's
+            # one-second lease has run out, while a live one renews it three times a second.
+            "CELERY_VISIBILITY_TIMEOUT_SECONDS": "4",
             "CELERY_UNACKED_RESTORE_SECONDS": "1",
+            "REPORT_LEASE_SECONDS": "1",
             "REPORT_TEST_RENDER_DELAY": "3",
+            "REPORT_TEST_RENDER_LOG": str(tmp_path / "renders.log"),
+            "REPORT_TEST_BEAT_SCHEDULE": str(tmp_path / "beat-schedule"),
             "LOG_LEVEL": "WARNING",
         }
         self.workers = []
@@ -112,14 +117,19 @@ class Drill:
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
-    def helper(self, command) -> subprocess.Popen | str:
-        return [sys.executable, "-m", "reports.tests.worker_process", command]
+    def helper(self, *command) -> list[str]:
+        return [sys.executable, "-m", "reports.tests.worker_process", *command]
 
-    def start_worker(self) -> subprocess.Popen:
+    def renders(self) -> list[tuple[int, float]]:
+        log = Path(self.env["REPORT_TEST_RENDER_LOG"])
+        lines = log.read_text().split() if log.exists() else []
+        return [(int(pid), float(at)) for pid, at in zip(lines[::2], lines[1::2], strict=True)]
+
+    def start_worker(self, **env) -> subprocess.Popen:
         worker = subprocess.Popen(
             self.helper("worker"),
             cwd=settings.BASE_DIR,
-            env=self.env,
+            env={**self.env, **env},
             start_new_session=True,  # its own process group: main process and pool child
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -166,10 +176,44 @@ def test_worker_killed_mid_render_ends_in_exactly_one_done_job(drill):
     done = drill.job(job_id)
     assert done["status"] == "done", done["error"]
     assert (done["count"], done["attempts"]) == (1, 2)
+    assert len(drill.renders()) == 2, "one killed render and one that finished"
     files = sorted(p.name for p in (drill.media / "reports").iterdir())
     assert files == [f"{job_id}.pdf"]
     pdf = (drill.media / "reports" / files[0]).read_bytes()
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == done["checksum"]
+
+
+def test_a_dead_workers_job_comes_back_through_the_sweep_and_is_rendered_once(drill):
+    """The message of a killed worker is not redelivered (a long visibility timeout, as in
+    production); the sweep sees the job's lease run out and sends it again. A duplicate
+    delivery while the second worker renders is skipped: two render starts in all."""
+    drill.env.update(
+        CELERY_VISIBILITY_TIMEOUT_SECONDS="3600", REPORT_LEASE_SECONDS="2", REPORT_SWEEP_SECONDS="1"
+    )
+    job_id = uuid.UUID(drill.run(*drill.helper("request")).strip())
+    first = drill.start_worker()
+    wait_until(lambda: drill.job(job_id)["status"] == "running", "the render to start")
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    killed_at = time.monotonic()
+
+    drill.start_worker(REPORT_TEST_WITH_BEAT="1")  # the sweep runs in beat
+    drill.start_worker()  # a second worker, for the duplicate below
+    wait_until(lambda: drill.job(job_id)["attempts"] == 2, "the sweep to send it again", 60)
+    back_after = time.monotonic() - killed_at
+    # Lease (2 s) plus a sweep interval (1 s), plus start-up: the scaled-down form of the
+    # production bound (60 s + 30 s, within two minutes).
+    assert back_after < 20, back_after
+    drill.run(*drill.helper("dispatch", str(job_id)))  # a duplicate while it renders
+    wait_until(lambda: drill.job(job_id)["status"] in ("done", "failed"), "the render", 60)
+    done = drill.job(job_id)
+    assert done["status"] == "done", done["error"]
+    assert (done["count"], done["attempts"]) == (1, 2)
+    time.sleep(2)  # time for the duplicate to be taken and dropped
+    renders = drill.renders()
+    assert len(renders) == 2, renders
+    assert renders[0][0] != renders[1][0], "the second render ran in another worker"
+    assert drill.job(job_id)["status"] == "done"
 
 
 @pytest.mark.django_db(transaction=True)
