@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from core import views as core_views
 
+# A database outage answers 503 "briefly unavailable" instead of the generic error page.
+handler500 = "core.errors.server_error"
+
 admin.site.site_header = "Partnerskab"
 admin.site.site_title = "Partnerskab"
 

@@ -112,11 +112,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's native psycopg 3 pool; CONN_MAX_AGE must stay 0 with a pool.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A database that does not answer must not hold a request for long: the page says
+    # "briefly unavailable" (503) within two seconds (core/errors.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=2
+    )
     if env.bool("DATABASE_POOL", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+            # Seconds a request waits for a free (or a first) connection.
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.5),
         }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the Celery worker read while a request writes.
@@ -344,9 +350,15 @@ VEU_DAILY_RATE_DKK = Decimal(str(VEU_DAILY_RATE_DKK))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_unavailable": {"()": "core.errors.DatabaseUnavailableFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Axes logs every successful login at INFO; lockouts (WARNING) are what matter,
     # and the audit trail records every attempt anyway.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # A database outage is one line per request, before any handler sees it.
+        "django.request": {"filters": ["database_unavailable"]},
+    },
 }
