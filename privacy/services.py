@@ -199,15 +199,18 @@ def _replace_in_text(employee: Employee, name: str, replacement: str) -> int:
                 if new != value:
                     source.model._default_manager.filter(pk=pk).update(**{field: new})
                     changed += 1
-    employee_type = ContentType.objects.get_for_model(Employee)
+    company_type = ContentType.objects.get_for_model(Company)
+    # SQLite keeps JSON with non-ASCII letters escaped ("Sigur\u00f0sd\u00f3ttir").
+    escaped = json.dumps(name)[1:-1]
     events = _audit_events_of(employee).filter(
-        Q(data__icontains=name) | Q(target_type=employee_type, target_id=str(employee.pk))
+        Q(data__icontains=name) | Q(data__icontains=escaped) | Q(target_repr__icontains=name)
     )
     for event in events.only("pk", "data", "target_repr", "target_id", "target_type"):
         data = json.loads(pattern.sub(replacement, json.dumps(event.data, ensure_ascii=False)))
         target_repr = event.target_repr
-        if event.target_type_id == employee_type.pk:
-            # The person's own recorded name; other targets' names are not theirs.
+        if event.target_type_id != company_type.pk:
+            # The recorded name of a row of theirs (a plan's title, their own name); the
+            # company's name is the company's, whatever the person is called.
             target_repr = pattern.sub(replacement, target_repr)
         if data != event.data or target_repr != event.target_repr:
             AuditEvent.objects.filter(pk=event.pk).update(data=data, target_repr=target_repr)

@@ -349,6 +349,17 @@ def test_anonymising_leaves_another_companys_text_and_audit_alone(tenants, peopl
     own = audit_record(
         action=AuditEvent.Action.UPDATED, target=people["person"], data={"note": NAME}
     )
+    plan = tenants["plan_a"]
+    plan.title = f"Plan for {NAME}"
+    plan_event = audit_record(action=AuditEvent.Action.UPDATED, target=plan)
+    # Named only in the details (SQLite stores "ð" there as "\u00f0").
+    detail_event = audit_record(
+        action=AuditEvent.Action.UPDATED, target=tenants["partnership_a"], data={"note": NAME}
+    )
+    company = tenants["company_a"]
+    company.name = f"{NAME} ApS"  # a company named after its owner keeps its name
+    company.save()
+    company_event = audit_record(action=AuditEvent.Action.UPDATED, target=company)
     services.employee_anonymise(employee=people["person"], by=tenants["hr"])
     tenants["partnership_b"].refresh_from_db()
     assert tenants["partnership_b"].agreement_terms == f"Kontakt: {NAME}"
@@ -357,3 +368,11 @@ def test_anonymising_leaves_another_companys_text_and_audit_alone(tenants, peopl
     assert foreign.data == {"note": NAME}
     alias = services.pseudonym(people["person"])
     assert own.data == {"note": alias} and own.target_repr == alias
+    plan_event.refresh_from_db()
+    company_event.refresh_from_db()
+    assert plan_event.target_repr == f"Plan for {alias} (v1)"
+    detail_event.refresh_from_db()
+    assert detail_event.data == {"note": alias}
+    assert company_event.target_repr == f"{NAME} ApS"
+    company.refresh_from_db()
+    assert company.name == f"{NAME} ApS"
