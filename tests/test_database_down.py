@@ -21,17 +21,21 @@ from core import views as core_views
 pytestmark = pytest.mark.django_db
 
 
-def _raise(error):
+def _home_fails_with(error, world, monkeypatch) -> Client:
+    """A signed-in client whose home page raises `error` (the test client returns the
+    error page instead of raising)."""
+
     def fail(*args, **kwargs):
         raise error
 
-    return fail
+    monkeypatch.setattr(core_views, "home_context", fail)
+    client = Client(raise_request_exception=False)
+    client.force_login(world["coordinator"])
+    return client
 
 
 def test_a_database_outage_is_a_503_page_and_one_log_line(world, monkeypatch, caplog):
-    monkeypatch.setattr(core_views, "home_context", _raise(OperationalError("server closed")))
-    client = Client(raise_request_exception=False)
-    client.force_login(world["coordinator"])
+    client = _home_fails_with(OperationalError("server closed"), world, monkeypatch)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = client.get("/")
     assert response.status_code == 503
@@ -48,9 +52,7 @@ def test_a_database_outage_is_a_503_page_and_one_log_line(world, monkeypatch, ca
 
 
 def test_any_other_error_keeps_the_error_page_and_its_traceback(world, monkeypatch, caplog):
-    monkeypatch.setattr(core_views, "home_context", _raise(ValueError("a bug")))
-    client = Client(raise_request_exception=False)
-    client.force_login(world["coordinator"])
+    client = _home_fails_with(ValueError("a bug"), world, monkeypatch)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = client.get("/")
     assert response.status_code == 500

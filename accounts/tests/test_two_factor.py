@@ -182,6 +182,12 @@ def test_two_factor_pages_have_exact_query_counts(client):
     assert counts == {"two_factor_manage": 5, "two_factor_setup": 4}
 
 
+# Five wrong codes lock an account; django-axes' own limit is out of the way.
+FIVE_CODES_AN_ACCOUNT = override_settings(
+    AXES_FAILURE_LIMIT=50, THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15)}
+)
+
+
 def _enrolled_leader(client):
     leader = SchoolMembershipFactory(role=SchoolRole.LEADER).user
     log_in(client, leader)
@@ -197,9 +203,7 @@ def _wrong_codes(client, n):
 
 
 @REQUIRED
-@override_settings(
-    AXES_FAILURE_LIMIT=50, THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15)}
-)
+@FIVE_CODES_AN_ACCOUNT
 def test_giving_the_password_again_does_not_reset_the_count_of_wrong_codes(client):
     leader, _codes = _enrolled_leader(client)
     log_in(client, leader)
@@ -210,9 +214,7 @@ def test_giving_the_password_again_does_not_reset_the_count_of_wrong_codes(clien
 
 
 @REQUIRED
-@override_settings(
-    AXES_FAILURE_LIMIT=50, THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15)}
-)
+@FIVE_CODES_AN_ACCOUNT
 def test_four_wrong_codes_then_the_right_one_logs_in_and_starts_the_count_again(client):
     leader, codes = _enrolled_leader(client)
     log_in(client, leader)
@@ -242,9 +244,7 @@ def test_wrong_codes_are_limited_per_address_across_accounts(client):
 
 
 @REQUIRED
-@override_settings(
-    AXES_FAILURE_LIMIT=50, THROTTLES={**settings.THROTTLES, "two_factor_account": (5, 15)}
-)
+@FIVE_CODES_AN_ACCOUNT
 def test_the_count_of_wrong_codes_ends_with_its_window(client):
     leader, _codes = _enrolled_leader(client)
     with time_machine.travel(dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)):
