@@ -163,7 +163,8 @@ def test_worker_killed_mid_render_ends_in_exactly_one_done_job(drill):
     assert drill.job(job_id)["status"] == "queued"
 
     worker = drill.start_worker()
-    wait_until(lambda: drill.job(job_id)["status"] == "running", "the render to start")
+    wait_until(lambda: drill.job(job_id)["status"] == "running", "the job to be claimed")
+    wait_until(lambda: len(drill.renders()) == 1, "the render to start")
     os.killpg(worker.pid, signal.SIGKILL)  # the worker and its pool child, no clean-up
     worker.wait(10)
     time.sleep(0.5)
@@ -192,7 +193,8 @@ def test_a_dead_workers_job_comes_back_through_the_sweep_and_is_rendered_once(dr
     )
     job_id = uuid.UUID(drill.run(*drill.helper("request")).strip())
     first = drill.start_worker()
-    wait_until(lambda: drill.job(job_id)["status"] == "running", "the render to start")
+    wait_until(lambda: drill.job(job_id)["status"] == "running", "the job to be claimed")
+    wait_until(lambda: len(drill.renders()) == 1, "the render to start")
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(10)
     killed_at = time.monotonic()
