@@ -5,6 +5,7 @@ import os
 import time
 
 import pytest
+from django.db import OperationalError
 from pypdf import PdfReader
 
 from reports.models import ReportJob
@@ -35,7 +36,15 @@ def wait_for(job, statuses, seconds=60):
     deadline = time.monotonic() + seconds
     seen = []
     while time.monotonic() < deadline:
-        job.refresh_from_db()
+        try:
+            job.refresh_from_db()
+        except OperationalError as error:
+            # The test database is in-memory SQLite with a shared cache, where a read that
+            # meets the worker thread's write transaction fails at once instead of waiting.
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.05)
+            continue
         if not seen or seen[-1] != job.status:
             seen.append(job.status)
         if job.status in statuses:
