@@ -40,12 +40,11 @@ class DatabaseUnavailableFilter(logging.Filter):
         error = record.exc_info[1] if record.exc_info else None
         if database_unavailable(error):
             request = getattr(record, "request", None)
-            path = getattr(request, "path", "?")
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            first_line = next(iter(str(error).strip().splitlines()), "")
             record.msg = "Database unavailable: %s %s (%s: %s)"
             record.args = (
                 getattr(request, "method", "?"),
-                path,
+                getattr(request, "path", "?"),
                 type(error).__name__,
                 first_line[:200],
             )

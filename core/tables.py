@@ -151,6 +151,7 @@ def _xlsx_rows(raw: bytes, limits: Limits):
             _("The Excel file unpacks to more than %(mb)s MB; save a smaller sheet.")
             % {"mb": _megabytes(limits.max_uncompressed_bytes)}
         )
+    workbook = None
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
@@ -158,12 +159,10 @@ def _xlsx_rows(raw: bytes, limits: Limits):
         sheet.reset_dimensions()
         for row in sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1):
             yield ["" if cell is None else _xlsx_text(cell) for cell in row]
-    except ImportFileError:
-        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(_("The Excel file could not be opened. Is it damaged?")) from error
     finally:
-        if "workbook" in locals():
+        if workbook is not None:
             workbook.close()
 
 

@@ -91,6 +91,13 @@ def _of_company(path: str) -> Callable[[Employee], Q]:
     return lambda employee: Q(**{path: employee.company_id})
 
 
+def _of_partnership_or_meeting(employee: Employee) -> Q:
+    """Rows tied to the company's partnership directly or through one of its meetings."""
+    return Q(partnership__company=employee.company_id) | Q(
+        meeting__partnership__company=employee.company_id
+    )
+
+
 PROSE_SOURCES = (
     ProseSource(Company, ("strategy", "development_plans"), _of_company("pk")),
     ProseSource(EmployeeGroup, ("description",), _of_company("company")),
@@ -117,16 +124,12 @@ PROSE_SOURCES = (
     ProseSource(
         ActionItem,
         ("title",),
-        lambda e: (
-            Q(partnership__company=e.company_id) | Q(meeting__partnership__company=e.company_id)
-        ),
+        _of_partnership_or_meeting,
     ),
     ProseSource(
         Experience,
         ("title", "body"),
-        lambda e: (
-            Q(partnership__company=e.company_id) | Q(meeting__partnership__company=e.company_id)
-        ),
+        _of_partnership_or_meeting,
     ),
     ProseSource(Answer, ("text",), _of_company("response__company")),
     ProseSource(Conclusion, ("text",), _of_company("partnership__company")),
