@@ -196,6 +196,18 @@ def tenants(world):
         opens_on=timezone.localdate(),
         expires_on=timezone.localdate() + dt.timedelta(days=14),
     )
+    from people.models import Invitation as PeopleInvitation
+    from people.models import token_digest
+
+    world["people_invitation_a"] = PeopleInvitation.objects.create(
+        email="ny.tovholder@example.org",
+        first_name="Ny",
+        school=world["school_a"],
+        role="coordinator",
+        invited_by=world["leader"],
+        token_digest=token_digest("fixture-invitation-token"),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
     network = Meeting.objects.create(
         kind=Meeting.Kind.NETWORK, title="Netværksmøde", starts_at=starts
     )

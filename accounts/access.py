@@ -15,6 +15,9 @@ act (otherwise 403). ``require`` raises PermissionDenied. Rules, from DOMAIN.md:
   experience log, but see no employees (they do not need personal data);
 - company HR see and act on their own company only, approve its plans and manage
   its employees; managers read their company's partnerships and plans;
+- people: a school's leaders invite and manage its leaders, coordinators and teachers
+  (consultants, who serve the network, only the network's administrators); those who
+  edit a company (its HR, its coordinators) invite and manage its HR and managers;
 - superusers administer everything.
 """
 
@@ -28,6 +31,7 @@ from accounts.models import CompanyMembership, CompanyRole, SchoolMembership, Sc
 from companies.models import Company, Employee
 from competence_plans.models import CompetencePlan, PlanActivity
 from partnerships.models import Experience, Meeting, Partnership
+from people.models import Invitation
 from schools.models import AmuCourse, CourseBlock, School
 
 # School roles that read the partnerships of their school.
@@ -54,6 +58,7 @@ class Capability:
     DOWNLOAD = "download"
     PRINT_EVALUATION_SHEETS = "print_evaluation_sheets"
     MANAGE_QUESTIONNAIRES = "manage_questionnaires"
+    MANAGE_PEOPLE = "manage_people"
 
     LABELS = {
         VIEW: _("view"),
@@ -67,6 +72,7 @@ class Capability:
         DOWNLOAD: _("download"),
         PRINT_EVALUATION_SHEETS: _("print evaluation sheets"),
         MANAGE_QUESTIONNAIRES: _("edit the school's questionnaires"),
+        MANAGE_PEOPLE: _("invite people and manage their access"),
     }
 
 
@@ -299,7 +305,7 @@ def _plan_capability(user, capability: str, plan: CompetencePlan) -> bool:
 def _company_capability(user, capability: str, company: Company) -> bool:
     if capability == Capability.VIEW:
         return companies_for(user).filter(pk=company.pk).exists()
-    if capability in (Capability.EDIT, Capability.MANAGE_EMPLOYEES):
+    if capability in (Capability.EDIT, Capability.MANAGE_EMPLOYEES, Capability.MANAGE_PEOPLE):
         return (
             _has_company_role(user, company.pk, CompanyRole.HR)
             or Partnership.objects.filter(company=company, coordinator=user).exists()
@@ -329,7 +335,11 @@ def _school_capability(user, capability: str, school: School) -> bool:
         return _has_school_role(user, [school.pk], *SchoolRole.values)
     if capability == Capability.SCHEDULE_BLOCKS:
         return _has_school_role(user, [school.pk], SchoolRole.COORDINATOR)
-    if capability in (Capability.MANAGE_CATALOGUE, Capability.MANAGE_QUESTIONNAIRES):
+    if capability in (
+        Capability.MANAGE_CATALOGUE,
+        Capability.MANAGE_QUESTIONNAIRES,
+        Capability.MANAGE_PEOPLE,
+    ):
         return _has_school_role(user, [school.pk], SchoolRole.LEADER)
     return False
 
@@ -420,6 +430,46 @@ def can_manage_catalogue(user) -> bool:
     return _active(user) and (
         user.is_superuser
         or SchoolMembership.objects.filter(user=user, role=SchoolRole.LEADER).exists()
+    )
+
+
+# --- people: who may give which role ----------------------------------------------
+
+# What a school's leader may give; consultants serve the whole network, so only its
+# administrators (superusers) give that role.
+LEADER_GIVES = (SchoolRole.LEADER, SchoolRole.COORDINATOR, SchoolRole.TEACHER)
+
+
+def grantable_roles(user, organisation: School | Company) -> list[str]:
+    """The roles `user` may invite to, give or take away at this school or company;
+    empty without the capability to manage its people."""
+    if not can(user, Capability.MANAGE_PEOPLE, organisation):
+        return []
+    if isinstance(organisation, Company):
+        return list(CompanyRole.values)
+    if user.is_superuser:
+        return list(SchoolRole.values)
+    return list(LEADER_GIVES)
+
+
+def led_schools(user) -> QuerySet[School]:
+    """Schools whose staff page the user manages (the menu's "Staff")."""
+    if not _active(user):
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(pk__in=_school_ids(user, (SchoolRole.LEADER,)))
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    """Invitations to the schools and companies the user sees; acting on one also
+    needs MANAGE_PEOPLE on its school or company."""
+    if not _active(user):
+        return Invitation.objects.none()
+    if user.is_superuser:
+        return Invitation.objects.all()
+    return Invitation.objects.filter(
+        Q(school__in=schools_for(user)) | Q(company__in=companies_for(user))
     )
 
 

@@ -31,6 +31,10 @@ class UserAdmin(DjangoUserAdmin):
         "company_memberships__role",
     ]
     actions = ["deactivate_users"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("Product"), {"fields": ["language", "two_factor_reset"]}),
+    ]
 
     def save_model(self, request, obj, form, change):
         # Deactivation must also end the user's sessions: route it through the service.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -10,6 +11,19 @@ from core.models import TimeStampedModel
 
 class User(AbstractUser):
     """A person who logs in. Roles come from memberships, never from fields here."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the product sends this person."),
+    )
+    two_factor_reset = models.BooleanField(
+        _("must set up two-factor login again"),
+        default=False,
+        help_text=_("Set when someone reset this person's two-factor login after a lost phone."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -46,6 +60,14 @@ class SchoolMembership(TimeStampedModel):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=SchoolRole.choices)
+    department = models.ForeignKey(
+        "schools.Department",
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
 
     class Meta:
         verbose_name = _("school membership")
@@ -145,6 +167,15 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", _("Personal data exported")
         ANONYMISED = "anonymised", _("Person anonymised")
         RETENTION_APPLIED = "retention_applied", _("Retention periods applied")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        INVITATION_LINK_REQUESTED = "invitation_link_requested", _("New invitation link asked for")
+        ACCESS_GRANTED = "access_granted", _("Access given")
+        ROLES_CHANGED = "roles_changed", _("Roles changed")
+        ACCESS_ENDED = "access_ended", _("Access ended")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor login reset by someone else")
 
     created_at = models.DateTimeField(
         _("when"), default=timezone.now, editable=False, db_index=True

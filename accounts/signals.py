@@ -33,10 +33,25 @@ def _overviews(user) -> dict:
         .first()
     )
     dashboard_roles = {SchoolRole.LEADER, SchoolRole.CONSULTANT, SchoolRole.COORDINATOR}
+    staff_of = (
+        SchoolMembership.objects.filter(user=user, role=SchoolRole.LEADER)
+        .order_by("school__name")
+        .values_list("school_id", flat=True)
+        .first()
+    )
+    people_of = (
+        CompanyMembership.objects.filter(user=user, role=CompanyRole.HR)
+        .order_by("company__name")
+        .values_list("company_id", flat=True)
+        .first()
+    )
     return {
         "dashboard": user.is_superuser or bool(school_roles & dashboard_roles),
         "network": user.is_superuser or SchoolRole.CONSULTANT in school_roles,
         "company": company,
+        # The people pages the menu links to: a leader's staff page, HR's colleagues.
+        "staff": staff_of,
+        "company_people": people_of,
     }
 
 

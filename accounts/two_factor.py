@@ -41,6 +41,8 @@ OPEN_PREFIXES = ("/static/", "/i18n/", "/evaluations/answer/", "/evaluations/tha
 
 
 def second_factor_required(user) -> bool:
+    if user.two_factor_reset:  # someone reset it after a lost phone: set it up again
+        return True
     required = set(settings.MFA_REQUIRED_FOR)
     if not required:
         return False
@@ -63,7 +65,7 @@ def remember_device(request, has_device: bool) -> None:
 
 def _remember_required(request, user) -> bool:
     setting = sorted(settings.MFA_REQUIRED_FOR)
-    request.session[SESSION_REQUIRED] = [setting, bool(setting) and second_factor_required(user)]
+    request.session[SESSION_REQUIRED] = [setting, second_factor_required(user)]
     return request.session[SESSION_REQUIRED][1]
 
 
@@ -295,6 +297,9 @@ class SetupView(LoginRequiredMixin, View):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 codes = _new_recovery_codes(user)
+                if user.two_factor_reset:
+                    user.two_factor_reset = False
+                    user.save(update_fields=["two_factor_reset"])
             request.session.pop(PENDING_KEY, None)
             remember_device(request, True)
             otp_login(request, device)

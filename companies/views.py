@@ -81,6 +81,7 @@ class CompanyDetailView(CompanyMixin, TemplateView):
             partnerships=list(partnerships.order_by("-last_activity_at")),
             can_edit=can(user, Capability.EDIT, company),
             can_manage_employees=can(user, Capability.MANAGE_EMPLOYEES, company),
+            can_manage_people=can(user, Capability.MANAGE_PEOPLE, company),
             can_view_employees=can_view_employees(user, company),
             blackout_weeks=list(company.blackout_weeks.all()),
             blackout_form=BlackoutWeekForm(),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("privacy/", include("privacy.urls")),
+    path("people/", include("people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from accounts.models import AuditEvent, SchoolMembership
+from companies.models import Company
 from competence_plans.models import CompetencePlan
 from partnerships.models import ActionItem, Partnership
 
@@ -66,15 +67,29 @@ def partnership_list(
     return partnership_rows(partnerships).order_by("-last_activity_at", "pk")
 
 
+COMPANY_PEOPLE_EVENTS = (
+    AuditEvent.Action.INVITATION_ACCEPTED,
+    AuditEvent.Action.ACCESS_GRANTED,
+    AuditEvent.Action.ACCESS_ENDED,
+)
+
+
 def partnership_timeline(partnership: Partnership, *, limit: int = 30):
     """What happened: audit events on the partnership and its plans, newest first."""
     partnership_type = ContentType.objects.get_for_model(Partnership)
     plan_type = ContentType.objects.get_for_model(CompetencePlan)
+    company_type = ContentType.objects.get_for_model(Company)
     plan_ids = [str(pk) for pk in partnership.plans.values_list("pk", flat=True)]
     return list(
         AuditEvent.objects.filter(
             Q(target_type=partnership_type, target_id=str(partnership.pk))
             | Q(target_type=plan_type, target_id__in=plan_ids)
+            # When the company's people joined or left.
+            | Q(
+                target_type=company_type,
+                target_id=str(partnership.company_id),
+                action__in=COMPANY_PEOPLE_EVENTS,
+            )
         )
         .select_related("actor")
         .order_by("-created_at", "-pk")[:limit]

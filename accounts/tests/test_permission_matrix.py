@@ -136,6 +136,14 @@ DASHBOARD_USERS = {
     "admin": 200,
 }
 PA = {"pk": pk("partnership_a")}
+SA = {"pk": pk("school_a")}
+SCHOOL_A_PEOPLE_MANAGERS = {
+    "leader": 200,
+    "admin": 200,
+    "coordinator": 403,
+    "teacher": 403,
+    "consultant": 403,
+}
 MA = {"pk": pk("meeting_a")}
 
 MATRIX: dict[str, Row] = {
@@ -340,6 +348,32 @@ MATRIX: dict[str, Row] = {
         only({"coordinator": 200, "consultant": 200, "admin": 200, "leader": 403, "teacher": 403}),
         {"pk": pk("experience_a")},
     ),
+    # --- people: a school's staff (its leaders), a company's people (its editors) ---
+    **{
+        name: Row(404, only(SCHOOL_A_PEOPLE_MANAGERS), kwargs)
+        for name, kwargs in [
+            ("people:school", SA),
+            ("people:school_invite", SA),
+            ("people:school_member", {**SA, "user_pk": pk("coordinator")}),
+            ("people:school_member_end", {**SA, "user_pk": pk("coordinator")}),
+            ("people:school_member_two_factor", {**SA, "user_pk": pk("coordinator")}),
+        ]
+    },
+    **{
+        name: Row(404, only(COMPANY_EDITORS), kwargs)
+        for name, kwargs in [
+            ("people:company", CA),
+            ("people:company_invite", CA),
+            ("people:company_member", {**CA, "user_pk": pk("hr")}),
+            ("people:company_member_end", {**CA, "user_pk": pk("hr")}),
+            ("people:company_member_two_factor", {**CA, "user_pk": pk("hr")}),
+        ]
+    },
+    "people:invitation_resend": Row(405, LOGIN_REQUIRED, {"pk": pk("people_invitation_a")}),
+    "people:invitation_revoke": Row(405, LOGIN_REQUIRED, {"pk": pk("people_invitation_a")}),
+    # The invitee's side needs no login; an unknown link is a 404 page that says so.
+    "people:accept": Row(404, kwargs={"token": "not-a-token"}),
+    "people:request_link": Row(405, kwargs={"token": "not-a-token"}),
 }
 # The Django admin guards itself (staff only); the matrix samples it below.
 WILDCARDS = {"admin:"}

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "evaluations",
     "dashboards",
     "privacy",
+    "people",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -165,7 +166,11 @@ THROTTLES = {
     "two_factor_address": (AXES_FAILURE_LIMIT * 4, int(AXES_COOLOFF_TIME.total_seconds() // 60)),
     "password_reset_address": (env.int("PASSWORD_RESET_PER_ADDRESS", default=5), 60),
     "password_reset_email": (env.int("PASSWORD_RESET_PER_EMAIL", default=3), 60),
+    # Opening an unknown invitation link or submitting the accept form, per address.
+    "invitation_address": (env.int("INVITATION_ATTEMPTS_PER_ADDRESS", default=20), 60),
 }
+# An invitation link works this long after it was sent (or sent again).
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 # Clients can prepend fake addresses to X-Forwarded-For; count proxies from the right.

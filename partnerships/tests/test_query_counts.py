@@ -69,9 +69,9 @@ PAGES = [
     # filter choices (schools), count, page of rows, registering schools? (4)
     ("companies:list", {}, 6),
     # company, contacts, groups with counts, partnerships with counts,
-    # capability checks for edit / manage employees / view employees (8 small EXISTS),
-    # blackout weeks (13)
-    ("companies:detail", {"pk": "company_a"}, 15),
+    # capability checks for edit / manage employees / manage people / view employees
+    # (10 small EXISTS), blackout weeks (15)
+    ("companies:detail", {"pk": "company_a"}, 17),
     # company, may view employees (4), count, may manage (2), groups, rows,
     # may handle personal data? (11)
     ("companies:employees", {"pk": "company_a"}, 13),
