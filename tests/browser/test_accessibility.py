@@ -3,13 +3,18 @@
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from core.demo.base import DEMO_PASSWORD
 from core.demo.seed import seed_demo
 from evaluations.models import Invitation
+from people.services import invitation_create
+from schools.models import School
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Sequences restart for each run, so the fixed ids below name the same objects in both languages.
+pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -36,6 +41,8 @@ PAGES = {
         "/evaluations/blocks/1/",
         "/evaluations/blocks/1/sheet/?kind=effect",
         "/evaluations/schools/1/",
+        "/people/companies/1/",
+        "/people/companies/1/invite/",
     ],
     "hr": ["/", "/plans/1/", "/evaluations/partnerships/1/", "/dashboard/company/1/"],
     "underviser": ["/"],
@@ -45,6 +52,8 @@ PAGES = {
         "/dashboard/blocks/?status=held",
         "/evaluations/schools/1/questionnaires/",
         "/evaluations/schools/1/questionnaires/follow_up/",
+        "/people/schools/1/",
+        "/people/schools/1/invite/",
     ],
 }
 
@@ -88,7 +97,25 @@ def test_main_pages_have_no_wcag_aa_violations(browser, live_server, locale):
         page.click("button[type=submit].btn-primary")
         page.wait_for_load_state()
         for path in paths:
-            page.goto(f"{live_server.url}{path}")
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.ok, (username, path, response.status)
             problems[f"{username} {path}"] = audit(page)
+    # Still signed in as the leader: one person's page and the two steps that ask first.
+    school = School.objects.get(memberships__user__username="leder")
+    person = User.objects.get(username="tovholder")
+    for name in ("school_member", "school_member_end", "school_member_two_factor"):
+        page.goto(live_server.url + reverse(f"people:{name}", args=[school.pk, person.pk]))
+        problems[f"leder {name}"] = audit(page)
+    # The invitee's page, signed out.
+    outcome = invitation_create(
+        by=User.objects.get(username="leder"),
+        organisation=school,
+        email="ny@example.org",
+        first_name="Ny",
+        role="teacher",
+    )
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("people:accept", args=[outcome.token]))
+    problems["invitation accept"] = audit(page)
     context.close()
     assert {where: found for where, found in problems.items() if found} == {}
