@@ -7,7 +7,7 @@ import smtplib
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -430,3 +430,30 @@ def test_hr_cannot_revoke_another_companys_invitation(world):
     assert logged_in(world["other_hr"]).post(url).status_code == 302
     outcome.invitation.refresh_from_db()
     assert outcome.invitation.revoked_at is not None
+
+
+def test_the_service_refuses_a_link_that_closed_after_the_page_was_shown(world):
+    """Two tabs, or an expiry between showing the form and posting it."""
+    invitation, token = _pending(world)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    with pytest.raises(services.InvitationClosed):
+        services.invitation_accept(token=token, first_name="Ny", last_name="", password=PASSWORD)
+    assert not User.objects.filter(email="ny@example.org").exists()
+
+
+def test_a_contact_of_another_company_cannot_be_linked(world):
+    stranger = Contact.objects.create(
+        company=world["company_b"], name="Fremmed", role=Contact.Role.HR, email="f@example.org"
+    )
+    with pytest.raises(ValidationError):
+        services.invitation_create(
+            by=world["hr"],
+            organisation=world["company_a"],
+            email="f@example.org",
+            first_name="F",
+            role="hr",
+            contact=stranger,
+        )
+    assert not Invitation.objects.exists()

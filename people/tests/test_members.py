@@ -169,6 +169,7 @@ def test_ending_access_deactivates_a_login_with_nothing_left_and_keeps_it(world)
 def test_ending_access_at_one_place_keeps_the_login_for_another(world):
     teacher = world["teacher"]
     SchoolMembershipFactory(user=teacher, school=world["school_b"], role="teacher")
+    session = signed_in(teacher)
     assert (
         services.member_end_access(by=world["leader"], user=teacher, organisation=world["school_a"])
         is False
@@ -178,6 +179,9 @@ def test_ending_access_at_one_place_keeps_the_login_for_another(world):
     assert list(SchoolMembership.objects.filter(user=teacher).values_list("school", flat=True)) == [
         world["school_b"].pk
     ]
+    # Logged out all the same, so no page keeps showing what school A's role gave.
+    assert not UserSession.objects.filter(user=teacher).exists()
+    assert session.get(reverse("home")).status_code == 302
 
 
 def test_hr_leaving_the_company_loses_it_and_keeps_nothing_of_it(world):
