@@ -33,12 +33,9 @@ def _overviews(user) -> dict:
         .first()
     )
     dashboard_roles = {SchoolRole.LEADER, SchoolRole.CONSULTANT, SchoolRole.COORDINATOR}
-    staff_of = (
-        SchoolMembership.objects.filter(user=user, role=SchoolRole.LEADER)
-        .order_by("school__name")
-        .values_list("school_id", flat=True)
-        .first()
-    )
+    from accounts.access import led_schools
+
+    staff_of = led_schools(user).order_by("name").values_list("pk", flat=True).first()
     people_of = (
         CompanyMembership.objects.filter(user=user, role=CompanyRole.HR)
         .order_by("company__name")

@@ -7,7 +7,22 @@ from accounts.models import User
 from schools.models import Department, School
 
 
-class InviteForm(forms.Form):
+class PlaceRolesForm(forms.Form):
+    """Offers `roles` (value → label) as the role choice, and a department only at a
+    school (its own departments)."""
+
+    role_field = "role"
+
+    def __init__(self, *args, organisation, roles: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.role_field].choices = list(roles.items())
+        if isinstance(organisation, School):
+            self.fields["department"].queryset = organisation.departments.order_by("name")
+        else:
+            del self.fields["department"]
+
+
+class InviteForm(PlaceRolesForm):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
@@ -21,30 +36,15 @@ class InviteForm(forms.Form):
         initial=settings.LANGUAGE_CODE,
     )
 
-    def __init__(self, *args, organisation, roles: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = list(roles.items())
-        if isinstance(organisation, School):
-            self.fields["department"].queryset = organisation.departments.order_by("name")
-        else:
-            del self.fields["department"]
 
-
-class MemberForm(forms.Form):
+class MemberForm(PlaceRolesForm):
+    role_field = "roles"
     roles = forms.MultipleChoiceField(
         label=_("Roles"), widget=forms.CheckboxSelectMultiple, required=False
     )
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
-
-    def __init__(self, *args, organisation, roles: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = list(roles.items())
-        if isinstance(organisation, School):
-            self.fields["department"].queryset = organisation.departments.order_by("name")
-        else:
-            del self.fields["department"]
 
 
 class AcceptForm(forms.Form):

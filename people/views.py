@@ -23,6 +23,7 @@ from accounts.access import (
     companies_for,
     grantable_roles,
     invitations_for,
+    led_schools,
     schools_for,
 )
 from accounts.mixins import ScopedLoadMixin
@@ -100,6 +101,14 @@ class PeopleView(PlaceMixin, TemplateView):
             rows=selectors.person_rows(page.object_list, labels),
             invitations=list(selectors.invitations_at(organisation)),
             contacts=selectors.contacts_without_login(organisation) if is_company else [],
+            # A leader of several schools (or an administrator) switches between them here.
+            other_schools=(
+                []
+                if is_company
+                else list(
+                    led_schools(self.request.user).exclude(pk=organisation.pk).order_by("name")
+                )
+            ),
             prefix=self.place.prefix,
             title=(
                 _("People with access to %(company)s") % {"company": organisation}

@@ -57,6 +57,28 @@ def test_staff_page_lists_people_roles_departments_and_two_factor(world):
     assert world["other_coordinator"].pk not in rows
 
 
+def test_the_menu_leads_leaders_and_admins_to_staff_and_hr_to_colleagues(world):
+    SchoolMembershipFactory(user=world["leader"], school=world["school_b"], role="leader")
+    for persona, link in [
+        (
+            "leader",
+            reverse("people:school", args=[min(world["school_a"].pk, world["school_b"].pk)]),
+        ),
+        ("admin", reverse("people:school", args=[world["school_a"].pk])),
+        ("hr", reverse("people:company", args=[world["company_a"].pk])),
+    ]:
+        page = signed_in(world[persona]).get(reverse("home"))
+        assert f'href="{link}"' in page.content.decode(), persona
+    for persona in ("coordinator", "teacher", "consultant"):
+        page = signed_in(world[persona]).get(reverse("home")).content.decode()
+        assert "/people/" not in page, persona
+    # A leader of two schools switches between their staff pages.
+    client = Client()
+    client.force_login(world["leader"])
+    page = client.get(reverse("people:school", args=[world["school_a"].pk]))
+    assert [s.pk for s in page.context["other_schools"]] == [world["school_b"].pk]
+
+
 def test_changing_roles_logs_the_person_out_and_is_audited(world):
     teacher = world["teacher"]
     session = signed_in(teacher)
@@ -337,6 +359,7 @@ def test_people_pages_cost_the_same_at_ten_times_the_people(world, place):
     at_ten = _people_page_queries(client, url)
     assert at_one == at_ten
     # session, user, the place in scope, may manage its people, people count, the page
-    # of people, their memberships here, open invitations (and the company's contacts
-    # without a login); pinned so a query per row shows here.
-    assert at_ten == {"school": 8, "company": 9}[place]
+    # of people, their memberships here, open invitations, and the other schools the
+    # user leads (or the company's contacts without a login); pinned so a query per row
+    # shows here.
+    assert at_ten == {"school": 9, "company": 9}[place]
