@@ -19,6 +19,9 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("The language of the e-mails the product sends this person."),
     )
+    # Kept with the user row (which every page loads anyway) so the menu's count costs no
+    # query; notifications.services keeps it in step.
+    unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0)
     two_factor_reset = models.BooleanField(
         _("must set up two-factor login again"),
         default=False,

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import Capability, can
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record, audit_state_change
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment
+from notifications import kinds
+from notifications import services as notifications
 from partnerships.models import Partnership
 from partnerships.services import partnership_touch
 
@@ -293,7 +296,42 @@ def plan_transition(
         actor=by, target=plan, field="status", old=old, new=plan.status, request=request
     )
     _touch(plan)
+    _tell(plan, name, by=by, comment=comment.strip())
     return plan
+
+
+def _tell(plan: CompetencePlan, step: str, *, by: User, comment: str) -> None:
+    """Who must act next hears of it; what they had waiting for this plan is done."""
+    url = reverse("competence_plans:detail", args=[plan.pk])
+    if step in ("propose", "withdraw", "approve", "send_back"):
+        notifications.resolve(kinds.PLAN_PROPOSED, plan)
+    if step in ("propose", "approve"):
+        notifications.resolve(kinds.PLAN_SENT_BACK, plan)
+    coordinator = [plan.partnership.coordinator]
+    if step == "propose":
+        hr = User.objects.filter(
+            company_memberships__company=plan.partnership.company_id,
+            company_memberships__role=CompanyRole.HR,
+        ).distinct()
+        notifications.notify(kinds.PLAN_PROPOSED, recipients=hr, target=plan, url=url, actor=by)
+    elif step == "approve":
+        notifications.notify(
+            kinds.PLAN_APPROVED,
+            recipients=coordinator,
+            target=plan,
+            url=url,
+            actor=by,
+            message=comment,
+        )
+    elif step == "send_back":
+        notifications.notify(
+            kinds.PLAN_SENT_BACK,
+            recipients=coordinator,
+            target=plan,
+            url=url,
+            actor=by,
+            message=comment,
+        )
 
 
 def plan_comment(*, plan: CompetencePlan, by: User, body: str) -> PlanComment:

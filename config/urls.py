@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("privacy/", include("privacy.urls")),
     path("people/", include("people.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import meetings_for, partnerships_for, plans_for, roles_of
 from accounts.models import SchoolRole
 from competence_plans.selectors import plans_figures
+from notifications.services import waiting_for
 from partnerships.meeting_selectors import upcoming_meetings
 from partnerships.models import ActionItem, Partnership
 from partnerships.selectors import partnership_rows, partnerships_of_schools, status_counts
@@ -42,6 +43,7 @@ class HomeContext:
     upcoming_meetings: list = field(default_factory=list)
     open_action_items: list = field(default_factory=list)
     company_plans: list | None = None
+    waiting: list = field(default_factory=list)
 
 
 def _section(key, title, partnerships: QuerySet[Partnership], **options) -> PartnershipSection:
@@ -132,4 +134,5 @@ def home_context(user, *, today: dt.date) -> HomeContext:
         .select_related("meeting", "partnership__company")
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
+    context.waiting = waiting_for(user)
     return context

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from accounts.access import Capability, can
 from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
 from accounts.services import audit_record, audit_state_change
 from companies.models import Company
+from notifications import kinds
+from notifications import services as notifications
 from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
 from schools.models import School
 
@@ -156,7 +159,32 @@ def partnership_transition(
     audit_state_change(
         actor=by, target=partnership, field="status", old=old, new=target, request=request
     )
+    _tell_agreement(partnership, old=old, by=by)
     return partnership
+
+
+def _tell_agreement(partnership: Partnership, *, old: str, by: User) -> None:
+    """A draft agreement waits for the lead school's leaders; its approval is news for the
+    coordinator. Leaving the draft state in any way ends the wait."""
+    url = reverse("partnerships:detail", args=[partnership.pk])
+    if old == Status.AGREEMENT_DRAFT:
+        notifications.resolve(kinds.AGREEMENT_AWAITING, partnership)
+    if partnership.status == Status.AGREEMENT_DRAFT:
+        leaders = User.objects.filter(
+            school_memberships__school=partnership.lead_school_id,
+            school_memberships__role=SchoolRole.LEADER,
+        ).distinct()
+        notifications.notify(
+            kinds.AGREEMENT_AWAITING, recipients=leaders, target=partnership, url=url, actor=by
+        )
+    elif old == Status.AGREEMENT_DRAFT and partnership.status == Status.ACTIVE:
+        notifications.notify(
+            kinds.AGREEMENT_APPROVED,
+            recipients=[partnership.coordinator],
+            target=partnership,
+            url=url,
+            actor=by,
+        )
 
 
 def coordinator_candidates(partnership_or_school) -> QuerySet[User]:
@@ -315,6 +343,14 @@ def action_item_create(*, meeting, by: User, title: str, owner=None, due_date=No
     item.save()
     if meeting.partnership_id:
         partnership_touch(partnership=meeting.partnership)
+    if owner is not None:
+        notifications.notify(
+            kinds.ACTION_ITEM_ASSIGNED,
+            recipients=[owner],
+            target=item,
+            url=reverse("partnerships:meeting_detail", args=[meeting.pk]),
+            actor=by,
+        )
     return item
 
 
@@ -323,6 +359,8 @@ def action_item_set_done(*, item, done: bool, by: User):
     item.done = done
     item.done_at = timezone.now() if done else None
     item.save(update_fields=["done", "done_at", "updated_at"])
+    if done:
+        notifications.resolve(kinds.ACTION_ITEM_ASSIGNED, item)
     if done and item.partnership_id:
         audit_record(
             action=AuditEvent.Action.ACTION_ITEM_DONE,

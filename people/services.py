@@ -32,6 +32,8 @@ from accounts.models import (
 )
 from accounts.services import audit_record, user_end_sessions
 from companies.models import Company, Contact
+from notifications import kinds
+from notifications import services as notifications
 from partnerships.models import Partnership
 from schools.models import CalendarFeed, Department, School
 
@@ -369,6 +371,15 @@ def invitation_accept(
         request=request,
         data={"user": str(user), "user_id": user.pk, "role": invitation.role},
     )
+    if invitation.invited_by_id:
+        notifications.notify(
+            kinds.INVITATION_ACCEPTED,
+            recipients=[invitation.invited_by],
+            target=user,
+            url=people_url(organisation),
+            actor=user,
+            message=str(organisation),
+        )
     return user
 
 

@@ -372,6 +372,10 @@ MATRIX: dict[str, Row] = {
     "people:invitation_resend": Row(405, LOGIN_REQUIRED, {"pk": pk("people_invitation_a")}),
     "people:invitation_revoke": Row(405, LOGIN_REQUIRED, {"pk": pk("people_invitation_a")}),
     # The invitee's side needs no login; an unknown link is a 404 page that says so.
+    # --- notifications: everyone's own ---
+    "notifications:list": Row(200, LOGIN_REQUIRED),
+    "notifications:mark": Row(405, LOGIN_REQUIRED),
+    "notifications:preferences": Row(200, LOGIN_REQUIRED),
     "people:accept": Row(404, kwargs={"token": "not-a-token"}),
     "people:request_link": Row(405, kwargs={"token": "not-a-token"}),
 }

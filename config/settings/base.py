@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dashboards",
     "privacy",
     "people",
+    "notifications",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -299,6 +300,10 @@ REPORT_SWEEP_SECONDS = env.int("REPORT_SWEEP_SECONDS", default=30)
 # After this many started attempts a job is marked failed, with its reason, instead of
 # being sent again for ever.
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# Notifications not e-mailed (mail server or broker down) are tried again this long after
+# they were made, and every as often, up to this many attempts (then shown to admins).
+NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-reports": {
         "task": "reports.tasks.sweep_stuck_reports",
@@ -312,6 +317,16 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-invitations": {
         "task": "evaluations.tasks.run_invitations",
         "schedule": crontab(hour=6, minute=15),
+    },
+    # E-mails again what a mail server or broker that was down left unsent.
+    "notifications-resend": {
+        "task": "notifications.tasks.deliver_pending",
+        "schedule": float(NOTIFICATION_RETRY_AFTER_SECONDS),
+    },
+    # The daily digest, for those who chose it.
+    "notifications-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

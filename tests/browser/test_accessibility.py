@@ -44,7 +44,14 @@ PAGES = {
         "/people/companies/1/",
         "/people/companies/1/invite/",
     ],
-    "hr": ["/", "/plans/1/", "/evaluations/partnerships/1/", "/dashboard/company/1/"],
+    "hr": [
+        "/",
+        "/plans/1/",
+        "/evaluations/partnerships/1/",
+        "/dashboard/company/1/",
+        "/notifications/",
+        "/notifications/preferences/",
+    ],
     "underviser": ["/"],
     "konsulent": ["/dashboard/network/"],
     "leder": [

@@ -1,0 +1,234 @@
+"""notify(): the one way a step tells people. Rows are written with the step (same
+transaction); e-mail goes after the commit through Celery, and a sweep sends again what
+a failing mail server left unsent, so the step itself never fails on mail."""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from accounts.models import User
+
+from .kinds import KINDS, Kind
+from .models import Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+
+def _target(obj: Model) -> dict:
+    return {
+        "target_type": ContentType.objects.get_for_model(obj),
+        "target_id": str(obj.pk),
+    }
+
+
+def notify(
+    kind: Kind,
+    *,
+    recipients: Iterable[User],
+    target: Model,
+    url: str,
+    actor: User | None = None,
+    message: str = "",
+) -> list[Notification]:
+    """Tell each active recipient (never the actor themselves) once."""
+    people = {u.pk: u for u in recipients if u is not None and u.is_active and u != actor}
+    if not people:
+        return []
+    chosen = dict(
+        Preference.objects.filter(user__in=people, kind=kind.name).values_list(
+            "user_id", "delivery"
+        )
+    )
+    rows = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk,
+            kind=kind.name,
+            actor_name=str(actor) if actor else "",
+            target_repr=str(target)[:250],
+            url=url,
+            message=message[:2000],
+            waits=kind.waits,
+            delivery=chosen.get(pk, Preference.Delivery.NOW)
+            if kind.optional
+            else Preference.Delivery.NOW,
+            **_target(target),
+        )
+        for pk in people
+    )
+    User.objects.filter(pk__in=people).update(unread_notifications=F("unread_notifications") + 1)
+    now_ids = [row.pk for row in rows if row.delivery == Preference.Delivery.NOW]
+    if now_ids:
+        transaction.on_commit(lambda: _queue(now_ids), robust=True)
+    return rows
+
+
+def _queue(ids: list[int]) -> None:
+    from .tasks import deliver
+
+    deliver.delay(ids)
+
+
+def resolve(kind: Kind, target: Model) -> int:
+    """The step was taken: the message no longer waits for anyone."""
+    return Notification.objects.filter(
+        kind=kind.name, resolved_at__isnull=True, **_target(target)
+    ).update(resolved_at=timezone.now())
+
+
+# --- e-mail ------------------------------------------------------------------------
+
+
+def _send(user: User, template: str, context: dict, subject: str) -> None:
+    context = {
+        **context,
+        "user": user,
+        "site": settings.SITE_URL,
+        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+    }
+    text = render_to_string(f"notifications/email/{template}.txt", context)
+    html = render_to_string(f"notifications/email/{template}.html", context)
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, None, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def deliver(ids: list[int]) -> int:
+    """E-mail these notifications now; a failure is kept on the row for the sweep."""
+    sent = 0
+    pending = Notification.objects.filter(
+        pk__in=ids, emailed_at__isnull=True, delivery=Preference.Delivery.NOW
+    ).select_related("recipient")
+    for notification in pending:
+        user = notification.recipient
+        if not user.email or not user.is_active:
+            continue
+        try:
+            with translation.override(user.language):
+                kind = KINDS[notification.kind]
+                _send(
+                    user,
+                    "message",
+                    {"notification": notification, "kind": kind},
+                    f"{kind.label}: {notification.target_repr}",
+                )
+        except Exception as error:  # any transport failure: keep it for the sweep
+            logger.warning("Notification %s not e-mailed: %s", notification.pk, error)
+            Notification.objects.filter(pk=notification.pk).update(
+                email_attempts=F("email_attempts") + 1, email_error=str(error)[:250]
+            )
+            continue
+        Notification.objects.filter(pk=notification.pk).update(
+            emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1, email_error=""
+        )
+        sent += 1
+    return sent
+
+
+def deliver_pending() -> int:
+    """Send again what failed or never left (a broker or mail server that was down)."""
+    stale = timezone.now() - dt.timedelta(seconds=settings.NOTIFICATION_RETRY_AFTER_SECONDS)
+    ids = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            delivery=Preference.Delivery.NOW,
+            created_at__lte=stale,
+            email_attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)[:500]
+    )
+    return deliver(ids) if ids else 0
+
+
+def send_digests() -> int:
+    """One e-mail per person with the day's digest messages."""
+    rows = (
+        Notification.objects.filter(
+            delivery=Preference.Delivery.DIGEST,
+            emailed_at__isnull=True,
+            email_attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+        )
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for row in rows:
+        by_user.setdefault(row.recipient_id, []).append(row)
+    sent = 0
+    for items in by_user.values():
+        user = items[0].recipient
+        ids = [item.pk for item in items]
+        if not user.email or not user.is_active:
+            continue
+        try:
+            with translation.override(user.language):
+                entries = [(KINDS[item.kind], item) for item in items]
+                subject = ngettext(
+                    "Partnerskab: %(n)d new message", "Partnerskab: %(n)d new messages", len(items)
+                ) % {"n": len(items)}
+                _send(user, "digest", {"entries": entries}, subject)
+        except Exception as error:
+            logger.warning("Digest for user %s not e-mailed: %s", user.pk, error)
+            Notification.objects.filter(pk__in=ids).update(
+                email_attempts=F("email_attempts") + 1, email_error=str(error)[:250]
+            )
+            continue
+        Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now(), email_error="")
+        sent += 1
+    return sent
+
+
+# --- in the product ------------------------------------------------------------------
+
+
+def waiting_for(user: User, *, limit: int = 20) -> list[Notification]:
+    """What waits for this person's action, oldest first."""
+    return list(
+        Notification.objects.filter(recipient=user, waits=True, resolved_at__isnull=True).order_by(
+            "created_at", "pk"
+        )[:limit]
+    )
+
+
+def _recount(user: User) -> None:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    User.objects.filter(pk=user.pk).update(unread_notifications=unread)
+    user.unread_notifications = unread
+
+
+@transaction.atomic
+def mark_read(*, user: User, ids: list[int] | None = None) -> None:
+    """Mark some (or all) of the user's own messages read."""
+    mine = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        mine = mine.filter(pk__in=ids)
+    mine.update(read_at=timezone.now())
+    _recount(user)
+
+
+@transaction.atomic
+def mark_unread(*, user: User, ids: list[int]) -> None:
+    Notification.objects.filter(recipient=user, pk__in=ids).update(read_at=None)
+    _recount(user)
+
+
+@transaction.atomic
+def preferences_save(*, user: User, choices: dict[str, str]) -> None:
+    for name, delivery in choices.items():
+        kind = KINDS.get(name)
+        if kind is None or not kind.optional or delivery not in Preference.Delivery.values:
+            continue
+        Preference.objects.update_or_create(user=user, kind=name, defaults={"delivery": delivery})
+
+
+def preferences_of(user: User) -> dict[str, str]:
+    chosen = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {name: chosen.get(name, Preference.Delivery.NOW) for name in KINDS}
