@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .kinds import KINDS
 from .models import Preference
@@ -6,6 +8,10 @@ from .models import Preference
 
 class PreferencesForm(forms.Form):
     """One choice per kind; kinds that cannot be turned off are not offered."""
+
+    language = forms.ChoiceField(
+        label=_("Language of your e-mails"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

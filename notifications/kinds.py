@@ -25,6 +25,9 @@ AGREEMENT_AWAITING = Kind(
 AGREEMENT_APPROVED = Kind(
     "agreement_approved", _("A partnership agreement was approved"), waits=False
 )
+AGREEMENT_SENT_BACK = Kind(
+    "agreement_sent_back", _("A partnership agreement was sent back"), waits=True
+)
 ACTION_ITEM_ASSIGNED = Kind("action_item_assigned", _("An action item is yours"), waits=True)
 INVITATION_ACCEPTED = Kind(
     "invitation_accepted", _("Someone you invited has accepted"), waits=False, optional=False
@@ -38,6 +41,7 @@ KINDS = {
         PLAN_SENT_BACK,
         AGREEMENT_AWAITING,
         AGREEMENT_APPROVED,
+        AGREEMENT_SENT_BACK,
         ACTION_ITEM_ASSIGNED,
         INVITATION_ACCEPTED,
     ]

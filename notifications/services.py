@@ -221,7 +221,10 @@ def mark_unread(*, user: User, ids: list[int]) -> None:
 
 
 @transaction.atomic
-def preferences_save(*, user: User, choices: dict[str, str]) -> None:
+def preferences_save(*, user: User, choices: dict[str, str], language: str = "") -> None:
+    if language in dict(settings.LANGUAGES) and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
     for name, delivery in choices.items():
         kind = KINDS.get(name)
         if kind is None or not kind.optional or delivery not in Preference.Delivery.values:

@@ -46,9 +46,13 @@ class PreferencesView(LoginRequiredMixin, FormView):
     form_class = PreferencesForm
 
     def get_initial(self):
-        return services.preferences_of(self.request.user)
+        user = self.request.user
+        return {"language": user.language, **services.preferences_of(user)}
 
     def form_valid(self, form):
-        services.preferences_save(user=self.request.user, choices=form.cleaned_data)
+        choices = dict(form.cleaned_data)
+        services.preferences_save(
+            user=self.request.user, language=choices.pop("language"), choices=choices
+        )
         messages.success(self.request, _("Your e-mail choices are saved."))
         return redirect("notifications:preferences")

@@ -21,10 +21,11 @@ from accounts.access import Capability, can
 from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
 from accounts.services import audit_record, audit_state_change
 from companies.models import Company
+from competence_plans.models import PARTICIPATING_STATUSES, CompetencePlan, Enrollment
 from notifications import kinds
 from notifications import services as notifications
 from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
-from schools.models import School
+from schools.models import CourseBlock, School
 
 Status = Partnership.Status
 
@@ -58,6 +59,10 @@ class Transition:
     capability: str
     requirements: tuple[Callable[[Partnership], str | None], ...] = field(default=())
     style: str = "outline-primary"
+    # Far-reaching steps ask first, on a page that says what will happen.
+    confirm: bool = False
+    # Steps that must say why (the comment reaches the coordinator).
+    needs_comment: bool = False
 
 
 TRANSITIONS = {
@@ -79,6 +84,17 @@ TRANSITIONS = {
             Capability.APPROVE_AGREEMENT,
             (_needs_terms, _needs_goals, _needs_coordinator, _needs_start_date),
             style="success",
+            confirm=True,
+        ),
+        Transition(
+            "send_back_agreement",
+            gettext_lazy("Send the agreement back"),
+            frozenset({Status.AGREEMENT_DRAFT}),
+            Status.PROSPECT,
+            Capability.APPROVE_AGREEMENT,
+            style="outline-danger",
+            confirm=True,
+            needs_comment=True,
         ),
         Transition(
             "start_evaluation",
@@ -94,6 +110,15 @@ TRANSITIONS = {
             Status.CONCLUDED,
             Capability.EDIT,
             (_needs_end_date,),
+            confirm=True,
+        ),
+        Transition(
+            "reopen",
+            gettext_lazy("Reopen the partnership"),
+            frozenset({Status.CONCLUDED}),
+            Status.EVALUATION,
+            Capability.APPROVE_AGREEMENT,
+            confirm=True,
         ),
         Transition(
             "pause",
@@ -124,10 +149,78 @@ def available_transitions(*, partnership: Partnership, user: User) -> list[Trans
     ]
 
 
+@dataclass
+class Consequences:
+    """What concluding leaves behind: the partnership's people on blocks that have not
+    started, and plans still running."""
+
+    enrollments: list = field(default_factory=list)
+    plans: list = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list:
+        return list({e.course_block_id: e.course_block for e in self.enrollments}.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.enrollments or self.plans)
+
+
+def conclusion_consequences(partnership: Partnership, *, today=None) -> Consequences:
+    today = today or timezone.localdate()
+    return Consequences(
+        enrollments=list(
+            Enrollment.objects.filter(
+                plan_activity__plan__partnership=partnership,
+                status__in=PARTICIPATING_STATUSES,
+                course_block__start_date__gt=today,
+            )
+            .exclude(course_block__status=CourseBlock.Status.CANCELLED)
+            .select_related("course_block__course")
+            .order_by("course_block__start_date", "pk")
+        ),
+        plans=list(
+            partnership.plans.filter(
+                status__in=[CompetencePlan.Status.APPROVED, CompetencePlan.Status.IN_PROGRESS]
+            )
+        ),
+    )
+
+
+def _wind_up(partnership: Partnership, *, by: User, request=None) -> None:
+    """Cancel the partnership's enrolments on blocks that have not started (a block left
+    with nobody is cancelled), and close its running plans."""
+    found = conclusion_consequences(partnership)
+    blocks = found.blocks
+    Enrollment.objects.filter(pk__in=[e.pk for e in found.enrollments]).update(
+        status=Enrollment.Status.CANCELLED
+    )
+    for block in blocks:
+        if not block.enrollments.filter(status__in=PARTICIPATING_STATUSES).exists():
+            old = block.status
+            CourseBlock.objects.filter(pk=block.pk).update(status=CourseBlock.Status.CANCELLED)
+            audit_state_change(
+                actor=by, target=block, field="status", old=old, new="cancelled", request=request
+            )
+    for plan in found.plans:
+        old = plan.status
+        CompetencePlan.objects.filter(pk=plan.pk).update(status=CompetencePlan.Status.COMPLETED)
+        audit_state_change(
+            actor=by, target=plan, field="status", old=old, new="completed", request=request
+        )
+
+
 @transaction.atomic
 def partnership_transition(
-    *, partnership: Partnership, name: str, by: User, request=None
+    *,
+    partnership: Partnership,
+    name: str,
+    by: User,
+    request=None,
+    comment: str = "",
+    wind_up: bool = False,
 ) -> Partnership:
+    """One lifecycle step. Concluding with `wind_up` also cancels what would be left
+    behind (conclusion_consequences); a step that needs a comment refuses without one."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     transition = TRANSITIONS.get(name)
     if transition is None or partnership.status not in transition.sources:
@@ -138,8 +231,12 @@ def partnership_transition(
     if not can(by, transition.capability, partnership):
         raise PermissionDenied(_("Your role does not allow this step."))
     missing = [message for check in transition.requirements if (message := check(partnership))]
+    if transition.needs_comment and not comment.strip():
+        missing.append(_("Write what should change, for the coordinator."))
     if missing:
         raise ValidationError(missing)
+    if name == "conclude" and wind_up:
+        _wind_up(partnership, by=by, request=request)
     old = partnership.status
     target = transition.target or partnership.status_before_pause or Status.ACTIVE
     partnership.status_before_pause = old if target == Status.PAUSED else ""
@@ -156,14 +253,17 @@ def partnership_transition(
     partnership.last_activity_at = timezone.now()
     partnership.full_clean()
     partnership.save()
-    audit_state_change(
+    event = audit_state_change(
         actor=by, target=partnership, field="status", old=old, new=target, request=request
     )
-    _tell_agreement(partnership, old=old, by=by)
+    if comment.strip():
+        event.data["comment"] = comment.strip()
+        event.save(update_fields=["data"])
+    _tell_agreement(partnership, old=old, by=by, comment=comment.strip())
     return partnership
 
 
-def _tell_agreement(partnership: Partnership, *, old: str, by: User) -> None:
+def _tell_agreement(partnership: Partnership, *, old: str, by: User, comment: str = "") -> None:
     """A draft agreement waits for the lead school's leaders; its approval is news for the
     coordinator. Leaving the draft state in any way ends the wait."""
     url = reverse("partnerships:detail", args=[partnership.pk])
@@ -185,6 +285,17 @@ def _tell_agreement(partnership: Partnership, *, old: str, by: User) -> None:
             url=url,
             actor=by,
         )
+    elif old == Status.AGREEMENT_DRAFT and partnership.status == Status.PROSPECT:
+        notifications.notify(
+            kinds.AGREEMENT_SENT_BACK,
+            recipients=[partnership.coordinator],
+            target=partnership,
+            url=url,
+            actor=by,
+            message=comment,
+        )
+    if old == Status.PROSPECT:
+        notifications.resolve(kinds.AGREEMENT_SENT_BACK, partnership)
 
 
 def coordinator_candidates(partnership_or_school) -> QuerySet[User]:

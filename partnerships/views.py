@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -197,11 +197,27 @@ class PartnershipTransitionView(PartnershipMixin, View):
 
     def post(self, request, pk):
         name = request.POST.get("transition", "")
+        transition = services.TRANSITIONS.get(name)
+        asks_first = (
+            transition is not None
+            and transition.confirm
+            and self.partnership.status in transition.sources
+        )
+        if asks_first and not request.POST.get("confirmed"):
+            return self.confirm_page(transition)
+        comment = request.POST.get("comment", "")[:2000]
         try:
             services.partnership_transition(
-                partnership=self.partnership, name=name, by=request.user, request=request
+                partnership=self.partnership,
+                name=name,
+                by=request.user,
+                request=request,
+                comment=comment,
+                wind_up=request.POST.get("wind_up") == "1",
             )
         except ValidationError as error:
+            if asks_first:
+                return self.confirm_page(transition, errors=error.messages, comment=comment)
             messages.error(request, " ".join(error.messages))
         else:
             self.partnership.refresh_from_db()
@@ -211,6 +227,27 @@ class PartnershipTransitionView(PartnershipMixin, View):
                 % {"status": self.partnership.get_status_display()},
             )
         return redirect(self.partnership_url())
+
+    def confirm_page(self, transition, *, errors=(), comment=""):
+        """What the step will do, and the choice to go on or stop (nothing written yet)."""
+        partnership = self.partnership
+        if not can(self.request.user, transition.capability, partnership):
+            raise PermissionDenied(_("Your role does not allow this step."))
+        consequences = (
+            services.conclusion_consequences(partnership) if transition.name == "conclude" else None
+        )
+        return render(
+            self.request,
+            "partnerships/transition_confirm.html",
+            {
+                "partnership": partnership,
+                "transition": transition,
+                "consequences": consequences,
+                "errors": errors,
+                "comment": comment,
+            },
+            status=400 if errors else 200,
+        )
 
 
 class PartnershipHandOverView(PartnershipMixin, PartnershipFormPageMixin, FormView):

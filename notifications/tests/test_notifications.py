@@ -239,10 +239,14 @@ def test_the_preferences_page_saves_choices(world):
     client.force_login(world["hr"])
     form = client.get(reverse("notifications:preferences")).context["form"]
     assert "invitation_accepted" not in form.fields
+    assert form.initial["language"] == "da"
     data = dict.fromkeys(form.fields, "now")
     data["plan_proposed"] = "digest"
+    data["language"] = "en"
     assert client.post(reverse("notifications:preferences"), data).status_code == 302
     assert services.preferences_of(world["hr"])["plan_proposed"] == "digest"
+    world["hr"].refresh_from_db()
+    assert world["hr"].language == "en"
     data["plan_proposed"] = "sometimes"
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 200 and "plan_proposed" in response.context["form"].errors

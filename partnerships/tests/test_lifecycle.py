@@ -108,7 +108,7 @@ def test_available_transitions_follow_role_and_state(world, prospect):
     assert names(world["leader"]) == []
     assert names(world["hr"]) == []
     prospect.status = Status.AGREEMENT_DRAFT
-    assert names(world["leader"]) == ["approve_agreement"]
+    assert names(world["leader"]) == ["approve_agreement", "send_back_agreement"]
     assert "pause" in names(world["coordinator"])
 
 

@@ -81,6 +81,10 @@ def test_coordinator_runs_a_partnership_from_company_to_experience(page_for, liv
     log_in(leader, base, "leder")
     leader.goto(detail_url)
     leader.get_by_role("button", name="Godkend aftalen og aktivér").click()
+    # A far-reaching step asks first and says what it will do.
+    leader.get_by_role("heading", level=1, name="Godkend aftalen og aktivér").wait_for()
+    screenshot(leader, "agreement-confirm-da")
+    leader.get_by_role("button", name="Godkend aftalen", exact=True).click()
     leader.get_by_text("Partnerskabet har nu status »Aktiv«.").wait_for()
     partnership.refresh_from_db()
     assert partnership.status == Partnership.Status.ACTIVE
