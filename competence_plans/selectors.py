@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from companies.models import VEU_ELIGIBLE_LEVELS, Employee
-from competence_plans.models import CompetencePlan, PlanActivity
+from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity
 from schools.figures import aarselever, veu_compensation_dkk
 
 
@@ -162,3 +162,98 @@ def staff_matrix(plan: CompetencePlan, activities: list[PlanActivity]) -> list[M
             cells.append(state or "")
         group.rows.append((employee, cells))
     return list(groups.values())
+
+
+# --- what changed between two versions ------------------------------------------------
+
+
+@dataclass
+class Change:
+    kind: str  # "added", "removed" or "changed"
+    name: str
+    fields: list[str]  # for "changed": the labels of what differs
+
+
+@dataclass
+class VersionChanges:
+    previous: CompetencePlan
+    plan_fields: list[str]
+    goals: list[Change]
+    activities: list[Change]
+
+    def __bool__(self) -> bool:
+        return bool(self.plan_fields or self.goals or self.activities)
+
+
+PLAN_FIELDS = ("title", "period_start", "period_end", "strategy_background", "needs_analysis")
+ACTIVITY_FIELDS = ("title", "description", "planned_start", "planned_end", "days", "responsible")
+
+# An item of a version: its key (what makes it "the same" across versions), the name to
+# show, and its values by field label.
+Snapshot = tuple[str, dict[str, object]]
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _compare(old: dict[object, Snapshot], new: dict[object, Snapshot]) -> list[Change]:
+    changes = [Change("added", new[key][0], []) for key in new.keys() - old.keys()]
+    changes += [Change("removed", old[key][0], []) for key in old.keys() - new.keys()]
+    for key in old.keys() & new.keys():
+        (_name, before), (name, after) = old[key], new[key]
+        differing = [label for label, value in after.items() if before.get(label) != value]
+        if differing:
+            changes.append(Change("changed", name, differing))
+    order = {"added": 0, "changed": 1, "removed": 2}
+    return sorted(changes, key=lambda c: (order[c.kind], c.name))
+
+
+def _goals(plan: CompetencePlan) -> dict[object, Snapshot]:
+    return {
+        goal.title.strip().lower(): (
+            goal.title,
+            {_label(CompetenceGoal, "description"): goal.description},
+        )
+        for goal in CompetenceGoal.objects.filter(plan=plan)
+    }
+
+
+def _activities(plan: CompetencePlan) -> dict[object, Snapshot]:
+    rows = {}
+    activities = (
+        PlanActivity.objects.filter(plan=plan)
+        .select_related("goal")
+        .prefetch_related("target_groups", "target_employees")
+    )
+    for activity in activities:
+        values = {_label(PlanActivity, f): getattr(activity, f) for f in ACTIVITY_FIELDS}
+        values[_label(PlanActivity, "goal")] = activity.goal.title if activity.goal_id else ""
+        values[_label(PlanActivity, "target_groups")] = sorted(
+            g.name for g in activity.target_groups.all()
+        )
+        values[_label(PlanActivity, "target_employees")] = sorted(
+            e.pk for e in activity.target_employees.all()
+        )
+        key = (activity.kind, activity.amu_course_id or activity.title.strip().lower())
+        rows[key] = (activity.title, values)
+    return rows
+
+
+def version_changes(plan: CompetencePlan) -> VersionChanges | None:
+    """What version N changed from version N-1: the plan's texts and period, goals (by
+    title) and activities (by AMU course, or by kind and title): added, removed or
+    changed, and which fields. A fixed number of queries whatever the plans' size."""
+    previous = plan.previous_version
+    if previous is None:
+        return None
+    return VersionChanges(
+        previous=previous,
+        plan_fields=[
+            _label(CompetencePlan, f)
+            for f in PLAN_FIELDS
+            if getattr(previous, f) != getattr(plan, f)
+        ],
+        goals=_compare(_goals(previous), _goals(plan)),
+        activities=_compare(_activities(previous), _activities(plan)),
+    )

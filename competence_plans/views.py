@@ -14,7 +14,7 @@ from core.views import form_page_context
 
 from . import services
 from .forms import ActivityForm, CommentForm, GoalForm, PlanForm, TransitionForm
-from .selectors import plan_figures, plan_progress, staff_matrix
+from .selectors import plan_figures, plan_progress, staff_matrix, version_changes
 
 
 class PlanMixin(ScopedLoadMixin):
@@ -62,6 +62,7 @@ class PlanDetailView(PlanMixin, TemplateView):
             goals=list(plan.goals.order_by("position", "pk")),
             comments=list(plan.comments.select_related("author")),
             next_version=CompetencePlan.objects.filter(previous_version=plan).first(),
+            changes=version_changes(plan) if plan.previous_version_id else None,
             transitions=services.available_plan_transitions(plan=plan, user=user),
             editable=editable,
             can_new_version=can(user, Capability.EDIT, plan)

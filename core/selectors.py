@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -130,7 +130,7 @@ def home_context(user, *, today: dt.date) -> HomeContext:
         sections.append(_section("all", _("All partnerships"), visible))
     context.upcoming_meetings = upcoming_meetings(meetings_for(user), now=timezone.now())
     context.open_action_items = list(
-        ActionItem.objects.filter(owner=user, done=False)
+        ActionItem.objects.filter(Q(owner=user) | Q(owner_contact__user=user), done=False)
         .select_related("meeting", "partnership__company")
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )

@@ -307,7 +307,7 @@ def attention(scope: Scope, today: dt.date, limit=10) -> dict:
     ).select_related("partnership__company")
     overdue = ActionItem.objects.filter(
         partnership__in=scope.partnerships, done=False, due_date__lt=today
-    ).select_related("partnership", "owner")
+    ).select_related("partnership", "owner", "owner_contact")
     underfilled = (
         scope.all_blocks.filter(
             start_date__gte=today, start_date__lte=today + dt.timedelta(days=14)

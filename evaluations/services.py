@@ -25,6 +25,9 @@ from evaluations.models import (
     Questionnaire,
     Response,
 )
+from notifications import kinds
+from notifications import services as notifications
+from notifications.daily import block_coordinators
 from schools.models import CourseBlock
 
 logger = logging.getLogger(__name__)
@@ -276,7 +279,25 @@ def response_submit(*, token: str, answers: dict[int, dict]) -> Response:
         )
         invitation.answered_at = now
         invitation.save(update_fields=["answered_at", "updated_at"])
+        _tell_when_results_show(response)
     return response
+
+
+def _tell_when_results_show(response: Response) -> None:
+    """The answer that lifts a block's group over the anonymity threshold makes its
+    results visible: the coordinators hear of it, once per block and kind."""
+    block = response.course_block
+    if block is None:
+        return
+    count = Response.objects.filter(course_block=block, kind=response.kind).count()
+    if count != settings.EVALUATION_MIN_ANSWERS:
+        return
+    notifications.notify(
+        kinds.EVALUATION_RESULTS,
+        recipients=block_coordinators(block),
+        target=block,
+        url=reverse("evaluations:block", args=[block.pk]),
+    )
 
 
 # --- Questionnaire versions --------------------------------------------------------

@@ -28,7 +28,27 @@ AGREEMENT_APPROVED = Kind(
 AGREEMENT_SENT_BACK = Kind(
     "agreement_sent_back", _("A partnership agreement was sent back"), waits=True
 )
+PARTNERSHIP_HANDED_OVER = Kind(
+    "partnership_handed_over", _("You are now the coordinator of a partnership"), waits=False
+)
 ACTION_ITEM_ASSIGNED = Kind("action_item_assigned", _("An action item is yours"), waits=True)
+ACTION_ITEM_DUE = Kind("action_item_due", _("An action item of yours is due tomorrow"), waits=False)
+ACTION_ITEM_OVERDUE = Kind(
+    "action_item_overdue", _("An action item of yours is overdue"), waits=False
+)
+BLOCK_UNDER_HALF = Kind(
+    "block_under_half",
+    _("A course block is less than half full two weeks before start"),
+    waits=False,
+)
+MEETING_INVITATION = Kind("meeting_invitation", _("You are invited to a meeting"), waits=False)
+MEETING_CHANGED = Kind("meeting_changed", _("A meeting was moved"), waits=False)
+MEETING_CANCELLED = Kind("meeting_cancelled", _("A meeting was cancelled"), waits=False)
+MINUTES_PUBLISHED = Kind("minutes_published", _("The minutes of a meeting are out"), waits=False)
+EVALUATION_RESULTS = Kind(
+    "evaluation_results", _("Evaluation results of a course block can be seen"), waits=False
+)
+REPORT_READY = Kind("report_ready", _("Your report is ready"), waits=False)
 INVITATION_ACCEPTED = Kind(
     "invitation_accepted", _("Someone you invited has accepted"), waits=False, optional=False
 )
@@ -42,7 +62,20 @@ KINDS = {
         AGREEMENT_AWAITING,
         AGREEMENT_APPROVED,
         AGREEMENT_SENT_BACK,
+        PARTNERSHIP_HANDED_OVER,
         ACTION_ITEM_ASSIGNED,
+        ACTION_ITEM_DUE,
+        ACTION_ITEM_OVERDUE,
+        BLOCK_UNDER_HALF,
+        MEETING_INVITATION,
+        MEETING_CHANGED,
+        MEETING_CANCELLED,
+        MINUTES_PUBLISHED,
+        EVALUATION_RESULTS,
+        REPORT_READY,
         INVITATION_ACCEPTED,
     ]
 }
+
+# Kinds whose e-mail carries the meeting's calendar file.
+WITH_CALENDAR_FILE = {MEETING_INVITATION.name, MEETING_CHANGED.name, MEETING_CANCELLED.name}

@@ -5,6 +5,7 @@ a failing mail server left unsent, so the step itself never fails on mail."""
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -17,8 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from partnerships.meeting_selectors import meeting_ics
+from partnerships.models import Meeting
 
-from .kinds import KINDS, Kind
+from .kinds import KINDS, WITH_CALENDAR_FILE, Kind
 from .models import Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -39,8 +42,11 @@ def notify(
     url: str,
     actor: User | None = None,
     message: str = "",
+    about: str = "",
 ) -> list[Notification]:
-    """Tell each active recipient (never the actor themselves) once."""
+    """Tell each active recipient (never the actor themselves) once. `about` names the
+    object when its own name is not the one to show (it is stored, so keep it free of
+    words that need translating)."""
     people = {u.pk: u for u in recipients if u is not None and u.is_active and u != actor}
     if not people:
         return []
@@ -54,7 +60,7 @@ def notify(
             recipient_id=pk,
             kind=kind.name,
             actor_name=str(actor) if actor else "",
-            target_repr=str(target)[:250],
+            target_repr=(about or str(target))[:250],
             url=url,
             message=message[:2000],
             waits=kind.waits,
@@ -88,18 +94,71 @@ def resolve(kind: Kind, target: Model) -> int:
 # --- e-mail ------------------------------------------------------------------------
 
 
-def _send(user: User, template: str, context: dict, subject: str) -> None:
+def _send(
+    user: User | None,
+    template: str,
+    context: dict,
+    subject: str,
+    *,
+    to: list[str] | None = None,
+    attachment: tuple[str, bytes, str] | None = None,
+) -> None:
     context = {
         **context,
         "user": user,
         "site": settings.SITE_URL,
-        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+        "preferences_url": settings.SITE_URL + reverse("notifications:preferences") if user else "",
     }
     text = render_to_string(f"notifications/email/{template}.txt", context)
     html = render_to_string(f"notifications/email/{template}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, None, [user.email])
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, None, to or [user.email])
     message.attach_alternative(html, "text/html")
+    if attachment:
+        message.attach(*attachment)
     message.send()
+
+
+def _calendar_file(kind_name: str, target_type_id: int, target_id: str):
+    """The meeting's .ics for meeting kinds (a cancellation cancels it in calendars)."""
+    if kind_name not in WITH_CALENDAR_FILE:
+        return None
+    meeting = Meeting.objects.filter(pk=target_id).first()
+    if meeting is None or target_type_id != ContentType.objects.get_for_model(Meeting).pk:
+        return None
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return ("meeting.ics", meeting_ics(meeting, host=host), "text/calendar")
+
+
+def email_outsiders(kind: Kind, *, target: Model, url: str, addresses: list[str]) -> None:
+    """People without a login (company contacts on a meeting): an e-mail only, in the
+    installation's language, after the commit."""
+    target_type_id = ContentType.objects.get_for_model(target).pk
+    transaction.on_commit(
+        lambda: _queue_outsiders(
+            kind.name, target_type_id, str(target.pk), str(target), url, addresses
+        ),
+        robust=True,
+    )
+
+
+def _queue_outsiders(*args) -> None:
+    from .tasks import deliver_outsiders
+
+    deliver_outsiders.delay(*args)
+
+
+def deliver_outsiders(kind_name, target_type_id, target_id, about, url, addresses) -> None:
+    kind = KINDS[kind_name]
+    with translation.override(settings.LANGUAGE_CODE):
+        for address in addresses:
+            _send(
+                None,
+                "outsider",
+                {"kind": kind, "about": about, "url": url},
+                f"{kind.label}: {about}",
+                to=[address],
+                attachment=_calendar_file(kind_name, target_type_id, target_id),
+            )
 
 
 def deliver(ids: list[int]) -> int:
@@ -120,6 +179,9 @@ def deliver(ids: list[int]) -> int:
                     "message",
                     {"notification": notification, "kind": kind},
                     f"{kind.label}: {notification.target_repr}",
+                    attachment=_calendar_file(
+                        notification.kind, notification.target_type_id, notification.target_id
+                    ),
                 )
         except Exception as error:  # any transport failure: keep it for the sweep
             logger.warning("Notification %s not e-mailed: %s", notification.pk, error)

@@ -96,7 +96,7 @@ class MeetingForm(PlausibleDatesMixin, forms.ModelForm):
 class ActionItemForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = ActionItem
-        fields = ["title", "owner", "due_date"]
+        fields = ["title", "owner", "owner_contact", "due_date"]
         widgets = {"due_date": DateInput()}
 
     def __init__(self, *args, meeting, **kwargs):
@@ -114,6 +114,14 @@ class ActionItemForm(PlausibleDatesMixin, forms.ModelForm):
         self.fields["owner"].queryset = User.objects.filter(
             pk__in=[*people.values_list("pk", flat=True), *organiser, *coordinator]
         ).order_by("first_name", "last_name")
+        # Shown only when the meeting has company contacts (the page knows that already).
+        self.fields["owner_contact"].queryset = meeting.contact_participants.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("owner") and data.get("owner_contact"):
+            self.add_error("owner_contact", _("Choose one owner: a person or a company contact."))
+        return data
 
 
 class ExperienceForm(forms.ModelForm):

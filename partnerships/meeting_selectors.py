@@ -52,7 +52,7 @@ def experience_search(experiences: QuerySet[Experience], *, filters: dict) -> Qu
 
 def upcoming_meetings(meetings: QuerySet[Meeting], *, now, limit: int = 5) -> list[Meeting]:
     return list(
-        meetings.filter(starts_at__gte=now)
+        meetings.filter(starts_at__gte=now, cancelled_at__isnull=True)
         .select_related("partnership__company")
         .order_by("starts_at", "pk")[:limit]
     )
@@ -69,6 +69,7 @@ def meeting_ics(meeting: Meeting, *, host: str) -> bytes:
                 summary=meeting.title,
                 location=meeting.place,
                 description=meeting.agenda,
+                cancelled=meeting.cancelled_at is not None,
             )
         ]
     )

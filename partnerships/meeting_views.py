@@ -137,12 +137,35 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             participants=list(meeting.participants.order_by("first_name", "last_name")),
             contacts=list(meeting.contact_participants.select_related("company")),
             action_items=list(
-                meeting.action_items.select_related("owner").order_by("done", "due_date", "pk")
+                meeting.action_items.select_related("owner", "owner_contact").order_by(
+                    "done", "due_date", "pk"
+                )
             ),
             can_edit=can_edit,
             action_form=ActionItemForm(meeting=meeting) if can_edit else None,
             **kwargs,
         )
+
+
+class MeetingCancelView(MeetingMixin, TemplateView):
+    """GET says who will be told; POST calls the meeting off."""
+
+    capability = Capability.EDIT
+    template_name = "partnerships/meeting_cancel.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = self.meeting
+        told = meeting.participants.exclude(pk=self.request.user.pk).count()
+        return super().get_context_data(
+            meeting=meeting,
+            told=told + meeting.contact_participants.count(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        services.meeting_cancel(meeting=self.meeting, by=request.user, request=request)
+        messages.success(request, _("The meeting is cancelled; the participants were told."))
+        return redirect("partnerships:meeting_detail", self.meeting.pk)
 
 
 class ActionItemCreateView(MeetingMixin, View):
@@ -174,6 +197,7 @@ class ActionItemDoneView(LoginRequiredMixin, View):
         item = get_object_or_404(visible.distinct(), pk=pk)
         may = (
             item.owner_id == request.user.pk
+            or (item.owner_contact_id and item.owner_contact.user_id == request.user.pk)
             or (item.meeting_id and can(request.user, Capability.EDIT, item.meeting))
             or (item.partnership_id and can(request.user, Capability.EDIT, item.partnership))
         )

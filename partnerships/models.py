@@ -132,6 +132,7 @@ class Meeting(TimeStampedModel):
     place = models.CharField(_("place"), max_length=250, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organiser"),
@@ -208,6 +209,15 @@ class ActionItem(TimeStampedModel):
         null=True,
         blank=True,
     )
+    # Or a company contact at the meeting, who may have no login.
+    owner_contact = models.ForeignKey(
+        "companies.Contact",
+        verbose_name=_("owner (company contact)"),
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+        null=True,
+        blank=True,
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
@@ -221,11 +231,21 @@ class ActionItem(TimeStampedModel):
                 condition=Q(partnership__isnull=False) | Q(meeting__isnull=False),
                 name="action_item_has_partnership_or_meeting",
             ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(owner_contact__isnull=True),
+                name="action_item_one_owner",
+            ),
         ]
         indexes = [models.Index(fields=["done", "due_date"])]
 
     def __str__(self):
         return self.title
+
+    @property
+    def owner_name(self) -> str:
+        if self.owner_id:
+            return str(self.owner)
+        return self.owner_contact.name if self.owner_contact_id else ""
 
     def clean(self):
         if not self.partnership_id and not self.meeting_id:

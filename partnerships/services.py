@@ -392,6 +392,13 @@ def partnership_hand_over(
         request=request,
         data={"from": str(old) if old else "", "to": str(new_coordinator)},
     )
+    notifications.notify(
+        kinds.PARTNERSHIP_HANDED_OVER,
+        recipients=[new_coordinator],
+        target=partnership,
+        url=reverse("partnerships:detail", args=[partnership.pk]),
+        actor=by,
+    )
     return partnership
 
 
@@ -411,6 +418,9 @@ def meeting_create(*, by: User, schools=(), participants=(), contact_participant
     meeting.schools.set(schools)
     meeting.participants.set(participants)
     meeting.contact_participants.set(contact_participants)
+    _tell_participants(
+        kinds.MEETING_INVITATION, meeting, by=by, users=participants, contacts=contact_participants
+    )
     if meeting.partnership_id:
         audit_record(
             action=AuditEvent.Action.MEETING_HELD,
@@ -426,6 +436,11 @@ def meeting_create(*, by: User, schools=(), participants=(), contact_participant
 def meeting_update(
     *, meeting, by: User, schools=None, participants=None, contact_participants=None, **fields
 ):
+    if meeting.cancelled_at:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    before = Meeting.objects.get(pk=meeting.pk)
+    had_users = set(meeting.participants.values_list("pk", flat=True))
+    had_contacts = set(meeting.contact_participants.values_list("pk", flat=True))
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.full_clean()
@@ -437,30 +452,101 @@ def meeting_update(
     ]:
         if values is not None:
             getattr(meeting, relation).set(values)
+    users = list(meeting.participants.all())
+    contacts = list(meeting.contact_participants.all())
+    # Newcomers get the invitation; those already invited hear what changed.
+    _tell_participants(
+        kinds.MEETING_INVITATION,
+        meeting,
+        by=by,
+        users=[u for u in users if u.pk not in had_users],
+        contacts=[c for c in contacts if c.pk not in had_contacts],
+    )
+    moved = any(
+        getattr(before, name) != getattr(meeting, name)
+        for name in ("starts_at", "ends_at", "place")
+    )
+    if moved:
+        _tell_participants(
+            kinds.MEETING_CHANGED,
+            meeting,
+            by=by,
+            users=[u for u in users if u.pk in had_users],
+            contacts=[c for c in contacts if c.pk in had_contacts],
+        )
+    if not before.minutes.strip() and meeting.minutes.strip():
+        _tell_participants(kinds.MINUTES_PUBLISHED, meeting, by=by, users=users, contacts=contacts)
     if meeting.partnership_id:
         partnership_touch(partnership=meeting.partnership)
     return meeting
 
 
-def action_item_create(*, meeting, by: User, title: str, owner=None, due_date=None):
+@transaction.atomic
+def meeting_cancel(*, meeting, by: User, request=None):
+    """Called off: participants (company contacts too) get the cancellation for their
+    calendars; the meeting and its minutes stay, marked cancelled."""
+    if not can(by, Capability.EDIT, meeting):
+        raise PermissionDenied(_("Only the organiser or the coordinator can cancel the meeting."))
+    if meeting.cancelled_at:
+        return meeting
+    meeting.cancelled_at = timezone.now()
+    meeting.save(update_fields=["cancelled_at", "updated_at"])
+    audit_state_change(
+        actor=by, target=meeting, field="status", old="planned", new="cancelled", request=request
+    )
+    _tell_participants(
+        kinds.MEETING_CANCELLED,
+        meeting,
+        by=by,
+        users=list(meeting.participants.all()),
+        contacts=list(meeting.contact_participants.all()),
+    )
+    return meeting
+
+
+def _tell_participants(kind, meeting, *, by: User, users, contacts) -> None:
+    """Participants with a login get a notification; company contacts, who have none, an
+    e-mail. Both carry the meeting's calendar file."""
+    url = reverse("partnerships:meeting_detail", args=[meeting.pk])
+    notifications.notify(kind, recipients=users, target=meeting, url=url, actor=by)
+    addresses = [c.email for c in contacts if c.email and not c.user_id]
+    linked = [c.user for c in contacts if c.user_id]
+    if linked:
+        notifications.notify(kind, recipients=linked, target=meeting, url=url, actor=by)
+    if addresses:
+        notifications.email_outsiders(kind, target=meeting, url=url, addresses=addresses)
+
+
+def action_item_create(
+    *, meeting, by: User, title: str, owner=None, owner_contact=None, due_date=None
+):
+    if (
+        owner_contact is not None
+        and not meeting.contact_participants.filter(pk=owner_contact.pk).exists()
+    ):
+        raise ValidationError({"owner_contact": _("The contact must take part in the meeting.")})
     item = ActionItem(
         meeting=meeting,
         partnership=meeting.partnership,
         title=title,
         owner=owner,
+        owner_contact=owner_contact,
         due_date=due_date,
     )
     item.full_clean()
     item.save()
     if meeting.partnership_id:
         partnership_touch(partnership=meeting.partnership)
+    url = reverse("partnerships:meeting_detail", args=[meeting.pk])
+    if owner_contact is not None and owner_contact.user_id:
+        owner = owner_contact.user  # the contact's login gets it in the product
     if owner is not None:
         notifications.notify(
-            kinds.ACTION_ITEM_ASSIGNED,
-            recipients=[owner],
-            target=item,
-            url=reverse("partnerships:meeting_detail", args=[meeting.pk]),
-            actor=by,
+            kinds.ACTION_ITEM_ASSIGNED, recipients=[owner], target=item, url=url, actor=by
+        )
+    elif owner_contact is not None and owner_contact.email:
+        notifications.email_outsiders(
+            kinds.ACTION_ITEM_ASSIGNED, target=item, url=url, addresses=[owner_contact.email]
         )
     return item
 

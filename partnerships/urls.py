@@ -16,6 +16,11 @@ urlpatterns = [
     path("meetings/<int:pk>/", meeting_views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("meetings/<int:pk>/edit/", meeting_views.MeetingFormView.as_view(), name="meeting_update"),
     path(
+        "meetings/<int:pk>/cancel/",
+        meeting_views.MeetingCancelView.as_view(),
+        name="meeting_cancel",
+    ),
+    path(
         "meetings/<int:pk>/meeting.ics", meeting_views.MeetingIcsView.as_view(), name="meeting_ics"
     ),
     path(

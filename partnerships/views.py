@@ -96,7 +96,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
             past_meetings=[m for m in meetings if m.starts_at < now],
             action_items=list(
                 ActionItem.objects.filter(partnership=partnership, done=False)
-                .select_related("owner")
+                .select_related("owner", "owner_contact")
                 .order_by("due_date", "pk")
             ),
             experiences=list(
@@ -252,8 +252,18 @@ class PartnershipTransitionView(PartnershipMixin, View):
 
 class PartnershipHandOverView(PartnershipMixin, PartnershipFormPageMixin, FormView):
     form_class = HandOverForm
+    template_name = "partnerships/hand_over.html"
     page_title = gettext_lazy("Hand over to a new coordinator")
     submit_label = gettext_lazy("Hand over")
+
+    def get_context_data(self, **kwargs):
+        """With nobody to hand over to, the page says why and where to fix it."""
+        context = super().get_context_data(**kwargs)
+        school = self.partnership.lead_school
+        context["no_candidates"] = not context["form"].fields["coordinator"].queryset.exists()
+        context["lead_school"] = school
+        context["may_invite"] = can(self.request.user, Capability.MANAGE_PEOPLE, school)
+        return context
 
     def get(self, request, *args, **kwargs):
         self.check_may_hand_over()

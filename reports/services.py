@@ -13,12 +13,15 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.access import can_view_employees
 from accounts.models import User
 from competence_plans.models import CompetencePlan, Enrollment
+from notifications import kinds
+from notifications import services as notifications
 from partnerships.models import Partnership
 from reports.models import ReportJob
 from schools.models import CourseBlock
@@ -229,7 +232,9 @@ def _context(job: ReportJob) -> dict:
             plans=list(partnership.plans.order_by("-period_start")),
             meetings=list(partnership.meetings.order_by("-starts_at")[:20]),
             action_items=list(
-                partnership.action_items.select_related("owner").order_by("done", "due_date")
+                partnership.action_items.select_related("owner", "owner_contact").order_by(
+                    "done", "due_date"
+                )
             ),
             experiences=list(partnership.experiences.order_by("-created_at")[:20]),
             timeline=partnership_timeline(partnership, limit=50),
@@ -341,7 +346,22 @@ def report_render(*, job_id) -> ReportJob:
         job.status, job.finished_at, job.error = Status.DONE, timezone.now(), ""
         job.lease_until = None
         job.save()
+        _tell_when_slow(job)
     return job
+
+
+def _tell_when_slow(job: ReportJob) -> None:
+    """A report that took a while is news: its requester has likely left the page."""
+    waited = (job.finished_at - job.created_at).total_seconds()
+    if job.requested_by_id and waited >= settings.REPORT_NOTIFY_AFTER_SECONDS:
+        subject = job.plan or job.partnership or job.school or job.employee
+        notifications.notify(
+            kinds.REPORT_READY,
+            recipients=[job.requested_by],
+            target=job,
+            url=reverse("reports:status", args=[job.pk]),
+            about=str(subject) if subject else "",
+        )
 
 
 def reports_sweep_stuck(*, now=None) -> int:

@@ -210,6 +210,11 @@ MATRIX: dict[str, Row] = {
         only({"coordinator": 200, "admin": 200, "leader": 403, "consultant": 403, "hr": 403}),
         MA,
     ),
+    "partnerships:meeting_cancel": Row(
+        404,
+        only({"coordinator": 200, "admin": 200, "leader": 403, "consultant": 403, "hr": 403}),
+        MA,
+    ),
     "partnerships:meeting_ics": Row(404, only(PARTNERSHIP_VIEWERS), MA, download=True),
     "partnerships:action_item_create": Row(
         404,

@@ -300,6 +300,8 @@ REPORT_SWEEP_SECONDS = env.int("REPORT_SWEEP_SECONDS", default=30)
 # After this many started attempts a job is marked failed, with its reason, instead of
 # being sent again for ever.
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# A report that took at least this long is announced to its requester when it is ready.
+REPORT_NOTIFY_AFTER_SECONDS = env.int("REPORT_NOTIFY_AFTER_SECONDS", default=5)
 # Notifications not e-mailed (mail server or broker down) are tried again this long after
 # they were made, and every as often, up to this many attempts (then shown to admins).
 NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", default=300)
@@ -323,7 +325,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_pending",
         "schedule": float(NOTIFICATION_RETRY_AFTER_SECONDS),
     },
-    # The daily digest, for those who chose it.
+    # Action items due tomorrow or overdue, blocks under half full two weeks before start.
+    "notifications-daily": {
+        "task": "notifications.tasks.daily_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # The daily digest, for those who chose it (after the reminders, so they are in it).
     "notifications-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),
