@@ -162,8 +162,22 @@ class GoalCreateView(PlanMixin, View):
 
 
 class GoalDeleteView(PlanMixin, View):
+    """GET asks first (what the goal's activities keep); POST removes it."""
+
     capability = Capability.EDIT
-    http_method_names = ["post"]
+
+    def get(self, request, pk, goal_pk):
+        goal = get_object_or_404(self.plan.goals, pk=goal_pk)
+        return render(
+            request,
+            "competence_plans/goal_delete.html",
+            {
+                "plan": self.plan,
+                "goal": goal,
+                "activities": list(goal.activities.order_by("position", "pk")),
+                "crumbs": self.crumbs(),
+            },
+        )
 
     def post(self, request, pk, goal_pk):
         goal = get_object_or_404(self.plan.goals, pk=goal_pk)

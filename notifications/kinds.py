@@ -41,6 +41,7 @@ BLOCK_UNDER_HALF = Kind(
     _("A course block is less than half full two weeks before start"),
     waits=False,
 )
+BLOCK_CANCELLED = Kind("block_cancelled", _("A course block was cancelled"), waits=False)
 MEETING_INVITATION = Kind("meeting_invitation", _("You are invited to a meeting"), waits=False)
 MEETING_CHANGED = Kind("meeting_changed", _("A meeting was moved"), waits=False)
 MEETING_CANCELLED = Kind("meeting_cancelled", _("A meeting was cancelled"), waits=False)
@@ -67,6 +68,7 @@ KINDS = {
         ACTION_ITEM_DUE,
         ACTION_ITEM_OVERDUE,
         BLOCK_UNDER_HALF,
+        BLOCK_CANCELLED,
         MEETING_INVITATION,
         MEETING_CHANGED,
         MEETING_CANCELLED,

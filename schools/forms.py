@@ -11,6 +11,12 @@ class CourseBlockForm(PlausibleDatesMixin, forms.ModelForm):
     confirm_conflicts = forms.BooleanField(
         label=_("Save anyway: I have seen the conflicts above"), required=False
     )
+    confirm_cancel = forms.BooleanField(
+        label=_(
+            "Cancel the block although people are enrolled (their HR and coordinators are told)"
+        ),
+        required=False,
+    )
 
     class Meta:
         model = CourseBlock

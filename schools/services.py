@@ -5,14 +5,19 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record
 from companies.models import Employee
 from competence_plans.models import Enrollment, PlanActivity
 from core.isoweek import add_workdays, iso_week_of
+from notifications import kinds
+from notifications import services as notifications
+from notifications.daily import block_coordinators
 from schools.conflicts import (
     Conflict,
     blackout_conflicts,
@@ -100,11 +105,54 @@ def course_block_create(
 
 @transaction.atomic
 def course_block_update(
-    *, block: CourseBlock, by: User, teachers=(), confirm: bool = False, **fields
+    *,
+    block: CourseBlock,
+    by: User,
+    teachers=(),
+    confirm: bool = False,
+    confirm_cancel: bool = False,
+    **fields,
 ) -> CourseBlock:
+    """Cancelling a block with people on it needs `confirm_cancel`; then the companies'
+    HR and the coordinators concerned are told."""
+    was = CourseBlock.objects.get(pk=block.pk).status
     for name, value in fields.items():
         setattr(block, name, value)
-    return _save_block(block, teachers=list(teachers), activity=None, confirm=confirm, by=by)
+    cancelling = (
+        was != CourseBlock.Status.CANCELLED and block.status == CourseBlock.Status.CANCELLED
+    )
+    enrolled = block.enrollments.filter(status__in=ACTIVE) if cancelling else None
+    if cancelling and enrolled.exists() and not confirm_cancel:
+        raise ValidationError(
+            {
+                "confirm_cancel": ngettext(
+                    "%(n)s person is enrolled. Tick the box to cancel all the same.",
+                    "%(n)s people are enrolled. Tick the box to cancel all the same.",
+                    enrolled.count(),
+                )
+                % {"n": enrolled.count()}
+            }
+        )
+    told = _cancellation_recipients(block) if cancelling else []
+    saved = _save_block(block, teachers=list(teachers), activity=None, confirm=confirm, by=by)
+    if cancelling:
+        notifications.notify(
+            kinds.BLOCK_CANCELLED,
+            recipients=told,
+            target=saved,
+            url=reverse("schools:block_detail", args=[saved.pk]),
+            actor=by,
+        )
+    return saved
+
+
+def _cancellation_recipients(block: CourseBlock) -> list[User]:
+    """The coordinators concerned and the HR of every company with people on the block."""
+    companies = block.enrollments.filter(status__in=ACTIVE).values("employee__company_id")
+    hr = User.objects.filter(
+        company_memberships__company__in=companies, company_memberships__role=CompanyRole.HR
+    ).distinct()
+    return list({u.pk: u for u in [*block_coordinators(block), *hr]}.values())
 
 
 @transaction.atomic

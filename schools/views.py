@@ -28,6 +28,7 @@ from accounts.models import SchoolMembership, SchoolRole
 from competence_plans.selectors import activity_targets
 from core.pagination import paginate
 from core.validators import parse_id
+from core.views import add_service_error
 from schools.models import CalendarFeed, CourseBlock, School
 
 from . import services
@@ -173,6 +174,7 @@ class BlockFormView(LoginRequiredMixin, View):
             return self.render(form)
         data = dict(form.cleaned_data)
         confirm = data.pop("confirm_conflicts")
+        confirm_cancel = data.pop("confirm_cancel", False)
         teachers = data.pop("teachers")
         if not can(request.user, Capability.SCHEDULE_BLOCKS, data["school"]):
             form.add_error("school", _("You do not schedule blocks at this school."))
@@ -180,7 +182,12 @@ class BlockFormView(LoginRequiredMixin, View):
         try:
             if self.block:
                 block = services.course_block_update(
-                    block=self.block, by=request.user, teachers=teachers, confirm=confirm, **data
+                    block=self.block,
+                    by=request.user,
+                    teachers=teachers,
+                    confirm=confirm,
+                    confirm_cancel=confirm_cancel,
+                    **data,
                 )
             else:
                 block = services.course_block_create(
@@ -193,7 +200,7 @@ class BlockFormView(LoginRequiredMixin, View):
         except services.ConflictsNeedConfirmation as error:
             return self.render(form, error.conflicts)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.render(form)
         messages.success(request, _("The course block was saved."))
         url = reverse("schools:block_detail", args=[block.pk])

@@ -231,7 +231,7 @@ MATRIX: dict[str, Row] = {
     "competence_plans:staff_matrix": Row(404, only(EMPLOYEE_READERS), PLA),
     "competence_plans:goal_create": Row(404, only(POST_ONLY_PARTNERSHIP_EDITORS), PLA),
     "competence_plans:goal_delete": Row(
-        404, only(POST_ONLY_PARTNERSHIP_EDITORS), {**PLA, "goal_pk": pk("goal_a")}
+        404, only(PARTNERSHIP_EDITORS), {**PLA, "goal_pk": pk("goal_a")}
     ),
     "competence_plans:activity_create": Row(404, only(PARTNERSHIP_EDITORS), PLA),
     "competence_plans:activity_update": Row(

@@ -74,3 +74,18 @@ def test_the_plan_page_shows_the_changes_to_hr_in_a_fixed_number_of_queries(tena
         page = client.get(url)
     assert len(many) == len(few)
     assert page.content.decode().count("tilføjet") >= 10
+
+
+def test_removing_a_goal_asks_first_and_says_what_its_activities_keep(tenants):
+    plan, goal = tenants["plan_a"], tenants["goal_a"]
+    client = Client()
+    client.force_login(tenants["coordinator"])
+    url = reverse("competence_plans:goal_delete", args=[plan.pk, goal.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["activities"] == [tenants["activity_a"]]
+    assert CompetenceGoal.objects.filter(pk=goal.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not CompetenceGoal.objects.filter(pk=goal.pk).exists()
+    tenants["activity_a"].refresh_from_db()
+    assert tenants["activity_a"].goal is None

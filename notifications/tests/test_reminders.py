@@ -146,3 +146,52 @@ def test_the_answer_that_passes_the_anonymity_threshold_tells_the_coordinator(db
     assert counts == [0, 0, 1, 1]  # at the third answer, and only then
     (row,) = Notification.objects.filter(kind=kinds.EVALUATION_RESULTS.name)
     assert row.recipient == coordinator and row.target_repr == str(block)
+
+
+def test_cancelling_a_block_with_people_asks_first_and_tells_hr_and_coordinators(tenants):
+    from django.core.exceptions import ValidationError
+
+    from schools.models import CourseBlock
+    from schools.services import course_block_update
+
+    block = tenants["block_a"]  # employee_a of company A is enrolled
+    with pytest.raises(ValidationError) as refused:
+        course_block_update(
+            block=block, by=tenants["coordinator"], status=CourseBlock.Status.CANCELLED
+        )
+    assert "confirm_cancel" in refused.value.error_dict
+    block.refresh_from_db()
+    assert block.status != CourseBlock.Status.CANCELLED
+    course_block_update(
+        block=block,
+        by=tenants["coordinator"],
+        status=CourseBlock.Status.CANCELLED,
+        confirm_cancel=True,
+    )
+    block.refresh_from_db()
+    assert block.status == CourseBlock.Status.CANCELLED
+    # HR of company A (not company B's); the coordinator did it and is not told.
+    assert [name for name, _repr in told(kinds.BLOCK_CANCELLED)] == [tenants["hr"].username]
+
+
+def test_the_block_page_shows_the_question_where_it_happened(tenants):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(tenants["coordinator"])
+    url = reverse("schools:block_update", args=[tenants["block_a"].pk])
+    form = client.get(url).context["form"]
+    data = {
+        name: form.initial.get(name) if form.initial.get(name) is not None else ""
+        for name in form.fields
+        if name not in ("teachers", "confirm_conflicts", "confirm_cancel")
+    }
+    data["status"] = "cancelled"
+    data["start_date"] = tenants["block_a"].start_date.isoformat()
+    data["end_date"] = tenants["block_a"].end_date.isoformat()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "confirm_cancel" in response.context["form"].errors
+    data["confirm_cancel"] = "on"
+    assert client.post(url, data).status_code == 302
