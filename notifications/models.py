@@ -13,15 +13,20 @@ from .kinds import KINDS
 
 
 class Notification(models.Model):
+    """To a person with a login (`recipient`), or by e-mail only to someone without one
+    (`address`: a company contact on a meeting), so that their mail is retried alike."""
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        null=True,
+        blank=True,
     )
-    kind = models.CharField(
-        _("kind"), max_length=40, choices=[(k.name, k.label) for k in KINDS.values()]
-    )
+    address = models.EmailField(_("e-mail address (no login)"), blank=True)
+    # One of kinds.KINDS (kept in code, so a new kind needs no migration).
+    kind = models.CharField(_("kind"), max_length=40)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
     # What it is about: the object (for resolving) and its name and page (for showing).
@@ -45,6 +50,12 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(address=""),
+                name="notification_has_a_recipient",
+            )
+        ]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["target_type", "target_id", "kind"]),
@@ -56,7 +67,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.recipient} – {self.get_kind_display()}: {self.target_repr}"
+        return f"{self.recipient or self.address} – {self.get_kind_display()}: {self.target_repr}"
+
+    def get_kind_display(self) -> str:
+        kind = KINDS.get(self.kind)
+        return str(kind.label) if kind else self.kind
 
 
 class Preference(models.Model):

@@ -131,34 +131,46 @@ def _calendar_file(kind_name: str, target_type_id: int, target_id: str):
 
 def email_outsiders(kind: Kind, *, target: Model, url: str, addresses: list[str]) -> None:
     """People without a login (company contacts on a meeting): an e-mail only, in the
-    installation's language, after the commit."""
-    target_type_id = ContentType.objects.get_for_model(target).pk
-    transaction.on_commit(
-        lambda: _queue_outsiders(
-            kind.name, target_type_id, str(target.pk), str(target), url, addresses
-        ),
-        robust=True,
+    installation's language, kept as a row like everyone's so that it is retried."""
+    rows = Notification.objects.bulk_create(
+        Notification(
+            address=address,
+            kind=kind.name,
+            target_repr=str(target)[:250],
+            url=url,
+            **_target(target),
+        )
+        for address in dict.fromkeys(addresses)
     )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _queue(ids), robust=True)
 
 
-def _queue_outsiders(*args) -> None:
-    from .tasks import deliver_outsiders
-
-    deliver_outsiders.delay(*args)
-
-
-def deliver_outsiders(kind_name, target_type_id, target_id, about, url, addresses) -> None:
-    kind = KINDS[kind_name]
-    with translation.override(settings.LANGUAGE_CODE):
-        for address in addresses:
+def _deliver_one(notification: Notification) -> None:
+    kind = KINDS[notification.kind]
+    attachment = _calendar_file(
+        notification.kind, notification.target_type_id, notification.target_id
+    )
+    user = notification.recipient
+    if user is None:
+        with translation.override(settings.LANGUAGE_CODE):
             _send(
                 None,
                 "outsider",
-                {"kind": kind, "about": about, "url": url},
-                f"{kind.label}: {about}",
-                to=[address],
-                attachment=_calendar_file(kind_name, target_type_id, target_id),
+                {"kind": kind, "about": notification.target_repr},
+                f"{kind.label}: {notification.target_repr}",
+                to=[notification.address],
+                attachment=attachment,
             )
+        return
+    with translation.override(user.language):
+        _send(
+            user,
+            "message",
+            {"notification": notification, "kind": kind},
+            f"{kind.label}: {notification.target_repr}",
+            attachment=attachment,
+        )
 
 
 def deliver(ids: list[int]) -> int:
@@ -169,20 +181,10 @@ def deliver(ids: list[int]) -> int:
     ).select_related("recipient")
     for notification in pending:
         user = notification.recipient
-        if not user.email or not user.is_active:
+        if user is not None and (not user.email or not user.is_active):
             continue
         try:
-            with translation.override(user.language):
-                kind = KINDS[notification.kind]
-                _send(
-                    user,
-                    "message",
-                    {"notification": notification, "kind": kind},
-                    f"{kind.label}: {notification.target_repr}",
-                    attachment=_calendar_file(
-                        notification.kind, notification.target_type_id, notification.target_id
-                    ),
-                )
+            _deliver_one(notification)
         except Exception as error:  # any transport failure: keep it for the sweep
             logger.warning("Notification %s not e-mailed: %s", notification.pk, error)
             Notification.objects.filter(pk=notification.pk).update(

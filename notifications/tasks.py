@@ -22,9 +22,3 @@ def send_digests() -> int:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
 def daily_reminders() -> dict:
     return daily.run()
-
-
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def deliver_outsiders(kind_name, target_type_id, target_id, about, url, addresses) -> None:
-    """Contacts without a login have no row to keep a failure on: Celery retries."""
-    services.deliver_outsiders(kind_name, target_type_id, target_id, about, url, addresses)

@@ -36,7 +36,9 @@ from competence_plans.models import (
     PlanComment,
 )
 from evaluations.models import Answer, Conclusion, Invitation
+from notifications.models import Notification
 from partnerships.models import ActionItem, Experience, Meeting, Partnership
+from people.models import Invitation as PeopleInvitation
 from reports.models import ReportJob
 from schools.models import CourseBlock
 
@@ -421,6 +423,11 @@ def _due(now: dt.datetime) -> dict:
             answered_at=None,
             expires_on__lt=today - dt.timedelta(days=days["unanswered_invitations"]),
         ),
+        "notifications": Notification.objects.filter(created_at__lt=before("notifications")),
+        # Every invitation link expires, used or not; the audit trail keeps who joined.
+        "people_invitations": PeopleInvitation.objects.filter(
+            expires_at__lt=before("people_invitations")
+        ),
     }
 
 
@@ -446,6 +453,8 @@ def apply_retention(*, now=None, dry_run=False) -> dict[str, int]:
     due["evaluation_free_text"].update(text="")
     _delete_files(due["report_files"])
     due["unanswered_invitations"].delete()
+    due["notifications"].delete()
+    due["people_invitations"].delete()
     due["audit_events"].delete()
     audit_record(action=AuditEvent.Action.RETENTION_APPLIED, data=counts)
     return counts

@@ -90,6 +90,8 @@ class RetentionView(LoginRequiredMixin, TemplateView):
             "report_files": _("Report files after they expired (deleted)"),
             "audit_events": _("Audit events (deleted)"),
             "unanswered_invitations": _("Unanswered evaluation invitations after they closed"),
+            "notifications": _("Notifications and their e-mail records (deleted)"),
+            "people_invitations": _("Invitations to log in, after they expired (deleted)"),
         }
         rows = [{**row, "label": labels[row["category"]]} for row in services.retention_overview()]
         return super().get_context_data(rows=rows, **kwargs)

@@ -350,6 +350,10 @@ RETENTION_DAYS = {
     "audit_events": env.int("RETENTION_AUDIT_EVENTS_DAYS", default=1825),
     # Invitations never answered are deleted this long after they closed.
     "unanswered_invitations": env.int("RETENTION_UNANSWERED_INVITATIONS_DAYS", default=90),
+    # Notifications (read or not, e-mailed or not) are deleted this long after they were made.
+    "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=365),
+    # Invitations to log in are deleted this long after their link expired.
+    "people_invitations": env.int("RETENTION_PEOPLE_INVITATIONS_DAYS", default=90),
 }
 
 # --- Evaluations --------------------------------------------------------------

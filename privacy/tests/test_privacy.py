@@ -191,6 +191,8 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
         "report_files": 0,
         "audit_events": 730,
         "unanswered_invitations": 30,
+        "notifications": 365,
+        "people_invitations": 90,
     }
     now = timezone.now()
     person, other = people["person"], people["other"]
@@ -206,6 +208,21 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
     )
     old_event = AuditEvent.objects.create(action="login")
     AuditEvent.objects.filter(pk=old_event.pk).update(created_at=now - dt.timedelta(days=800))
+    from notifications import kinds
+    from notifications.models import Notification
+    from notifications.services import notify
+    from people.models import Invitation as PeopleInvitation
+
+    (old_note,) = notify(
+        kinds.PLAN_APPROVED, recipients=[tenants["coordinator"]], target=tenants["plan_a"], url="/"
+    )
+    notify(
+        kinds.PLAN_APPROVED, recipients=[tenants["coordinator"]], target=tenants["plan_a"], url="/"
+    )
+    Notification.objects.filter(pk=old_note.pk).update(created_at=now - dt.timedelta(days=366))
+    PeopleInvitation.objects.filter(pk=tenants["people_invitation_a"].pk).update(
+        expires_at=now - dt.timedelta(days=91)
+    )
     stale = invite(tenants["enrollment_b"])
     Invitation.objects.filter(pk=stale.pk).update(
         opens_on=timezone.localdate() - dt.timedelta(days=80),
@@ -224,6 +241,8 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
         "report_files": 0,
         "audit_events": 1,
         "unanswered_invitations": 1,
+        "notifications": 1,
+        "people_invitations": 1,
     }
     assert AuditEvent.objects.count() == counts_before["events"], "a dry run writes nothing"
     assert Invitation.objects.count() == counts_before["invitations"]
@@ -238,6 +257,8 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
     assert person.anonymised_at and other.anonymised_at is None
     assert not Answer.objects.filter(text="Fint kursus").exists()
     assert Answer.objects.exclude(text="").count() == counts_before["texts"] - 1
+    assert Notification.objects.count() == 1
+    assert not PeopleInvitation.objects.exists()
     assert not AuditEvent.objects.filter(pk=old_event.pk).exists()
     assert not Invitation.objects.filter(pk=stale.pk).exists()
     assert AuditEvent.objects.filter(action="retention_applied").exists()
@@ -267,8 +288,8 @@ def test_personal_data_pages_have_exact_query_counts(tenants, people):
     admin.get(retention)
     # session, user, employee in scope, may handle personal data, stored reports naming them
     assert count(hr, page) == 5
-    # session, user, one count per retention category (5)
-    assert count(admin, retention) == 7
+    # session, user, one count per retention category (7)
+    assert count(admin, retention) == 9
     for persona in ("hr", "coordinator", "leader", "admin"):  # four stored plan PDFs
         job = report_request(
             user=tenants[persona], kind="competence_plan", subject=people["plan"], language="da"
