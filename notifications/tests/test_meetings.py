@@ -209,3 +209,10 @@ def test_an_e_mail_to_a_contact_that_failed_is_retried_like_everyone_elses(
     mail.outbox.clear()
     assert services.deliver_pending() == 2  # the contact and the HR participant
     assert sorted(m.to[0] for m in mail.outbox) == sorted(["ole@firma.dk", tenants["hr"].email])
+
+
+@pytest.mark.parametrize("change", ["ends_at", "place"])
+def test_a_new_end_or_place_is_a_move_too(tenants, meeting, change):
+    value = meeting.starts_at + dt.timedelta(hours=2) if change == "ends_at" else "Kantinen"
+    meeting_update(meeting=meeting, by=tenants["coordinator"], **{change: value})
+    assert told(kinds.MEETING_CHANGED) == {tenants["hr"].username}

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from competence_plans.services import plan_transition
@@ -290,3 +291,33 @@ def test_a_leader_is_not_told_about_another_schools_agreement(world):
     )
     assert not inbox(world["leader"])
     assert len(services.waiting_for(world["other_leader"])) == 1
+
+
+def test_a_deactivated_person_is_not_told(world):
+    world["hr"].is_active = False
+    world["hr"].save()
+    assert (
+        services.notify(
+            kinds.PLAN_PROPOSED, recipients=[world["hr"]], target=world["school_a"], url="/"
+        )
+        == []
+    )
+
+
+def test_the_sweep_waits_before_sending_again(tenants, settings):
+    settings.NOTIFICATION_RETRY_AFTER_SECONDS = 300
+    (row,) = services.notify(
+        kinds.PLAN_APPROVED, recipients=[tenants["coordinator"]], target=tenants["plan_a"], url="/"
+    )
+    assert services.deliver_pending() == 0  # just made: the first delivery may still be on its way
+    Notification.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=301)
+    )
+    assert services.deliver_pending() == 1
+
+
+def test_a_kind_that_cannot_be_turned_off_keeps_no_choice(world):
+    services.preferences_save(
+        user=world["leader"], choices={"invitation_accepted": "off", "plan_approved": "off"}
+    )
+    assert dict(Preference.objects.values_list("kind", "delivery")) == {"plan_approved": "off"}

@@ -198,3 +198,13 @@ def test_approving_the_agreement_asks_first(world, drafted):
     assert done.status_code == 302
     drafted.refresh_from_db()
     assert drafted.status == Status.ACTIVE
+
+
+def test_concluding_without_winding_up_leaves_blocks_and_plans_alone(world, evaluating):
+    partnership_transition(partnership=evaluating, name="conclude", by=world["coordinator"])
+    evaluating.refresh_from_db()
+    assert evaluating.status == Status.CONCLUDED
+    assert CourseBlock.objects.get(pk=world["only_ours"].pk).status != CourseBlock.Status.CANCELLED
+    world["plan"].refresh_from_db()
+    assert world["plan"].status == CompetencePlan.Status.IN_PROGRESS
+    assert len(conclusion_consequences(evaluating).enrollments) == 2
