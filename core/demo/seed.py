@@ -19,6 +19,7 @@ from .company import generated_company, seed_company
 from .evaluations import seed_evaluations
 from .network import seed_hr_users, seed_network, seed_open_blocks
 from .reference import seed_reference_data
+from .waiting import seed_waiting
 
 
 @transaction.atomic
@@ -35,4 +36,5 @@ def seed_demo(*, scale: int = 1, today: dt.date | None = None) -> SeedReport:
     seed_open_blocks(world, scale, report)
     seed_network(world, report)
     seed_evaluations(world, report)
+    seed_waiting(report)
     return report
