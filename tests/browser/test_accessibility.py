@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from competence_plans.models import CompetenceGoal
 from core.demo.base import DEMO_PASSWORD
 from core.demo.seed import seed_demo
 from evaluations.models import Invitation
+from partnerships.models import Meeting
 from people.services import invitation_create
 from schools.models import School
 
@@ -113,6 +115,24 @@ def test_main_pages_have_no_wcag_aa_violations(browser, live_server, locale):
     for name in ("school_member", "school_member_end", "school_member_two_factor"):
         page.goto(live_server.url + reverse(f"people:{name}", args=[school.pk, person.pk]))
         problems[f"leder {name}"] = audit(page)
+    # The pages that ask before a far-reaching step, as the coordinator who may take it.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "tovholder")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_load_state()
+    coordinator = User.objects.get(username="tovholder")
+    meeting = Meeting.objects.filter(partnership__coordinator=coordinator).first()
+    goal = CompetenceGoal.objects.filter(plan__partnership__coordinator=coordinator).first()
+    for name, path in [
+        ("meeting cancel", reverse("partnerships:meeting_cancel", args=[meeting.pk])),
+        ("goal removal", reverse("competence_plans:goal_delete", args=[goal.plan_id, goal.pk])),
+        ("hand-over", reverse("partnerships:hand_over", args=[meeting.partnership_id])),
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response.ok, (name, response.status)
+        problems[f"tovholder {name}"] = audit(page)
     # The invitee's page, signed out.
     outcome = invitation_create(
         by=User.objects.get(username="leder"),
