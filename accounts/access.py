@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanyMembership, CompanyRole, SchoolMembership, SchoolRole
+from accounts.models import CompanyMembership, CompanyRole, SchoolMembership, SchoolRole, User
 from companies.models import Company, Employee
 from competence_plans.models import CompetencePlan, PlanActivity
 from partnerships.models import Experience, Meeting, Partnership
@@ -450,6 +450,28 @@ def grantable_roles(user, organisation: School | Company) -> list[str]:
     if user.is_superuser:
         return list(SchoolRole.values)
     return list(LEADER_GIVES)
+
+
+def school_people(school_id, *roles: str) -> QuerySet:
+    """Active people with one of these roles at a school (who must act there)."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=SchoolMembership.objects.filter(school_id=school_id, role__in=roles).values(
+            "user_id"
+        ),
+    )
+
+
+def company_people(company_ids, *roles: str) -> QuerySet:
+    """Active people with one of these roles at a company, or any of several (a
+    queryset or list of ids)."""
+    ids = company_ids if hasattr(company_ids, "__iter__") else [company_ids]
+    return User.objects.filter(
+        is_active=True,
+        pk__in=CompanyMembership.objects.filter(company_id__in=ids, role__in=roles).values(
+            "user_id"
+        ),
+    )
 
 
 def led_schools(user) -> QuerySet[School]:

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import Capability, can
+from accounts.access import Capability, can, company_people
 from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record, audit_state_change
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment
@@ -307,26 +307,13 @@ def _tell(plan: CompetencePlan, step: str, *, by: User, comment: str) -> None:
         notifications.resolve(kinds.PLAN_PROPOSED, plan)
     if step in ("propose", "approve"):
         notifications.resolve(kinds.PLAN_SENT_BACK, plan)
-    coordinator = [plan.partnership.coordinator]
     if step == "propose":
-        hr = User.objects.filter(
-            company_memberships__company=plan.partnership.company_id,
-            company_memberships__role=CompanyRole.HR,
-        ).distinct()
+        hr = company_people(plan.partnership.company_id, CompanyRole.HR)
         notifications.notify(kinds.PLAN_PROPOSED, recipients=hr, target=plan, url=url, actor=by)
-    elif step == "approve":
+    elif step in ("approve", "send_back"):
         notifications.notify(
-            kinds.PLAN_APPROVED,
-            recipients=coordinator,
-            target=plan,
-            url=url,
-            actor=by,
-            message=comment,
-        )
-    elif step == "send_back":
-        notifications.notify(
-            kinds.PLAN_SENT_BACK,
-            recipients=coordinator,
+            kinds.PLAN_APPROVED if step == "approve" else kinds.PLAN_SENT_BACK,
+            recipients=[plan.partnership.coordinator],
             target=plan,
             url=url,
             actor=by,

@@ -8,7 +8,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import SchoolMembership, SchoolRole, User
+from accounts.access import school_people
+from accounts.models import SchoolRole, User
 from competence_plans.models import PARTICIPATING_STATUSES
 from partnerships.models import ActionItem, Partnership
 from schools.models import CourseBlock
@@ -59,14 +60,7 @@ def block_coordinators(block: CourseBlock) -> list[User]:
     people = list(User.objects.filter(pk__in=partnerships, is_active=True))
     if people:
         return people
-    return list(
-        User.objects.filter(
-            pk__in=SchoolMembership.objects.filter(
-                school=block.school_id, role=SchoolRole.COORDINATOR
-            ).values("user_id"),
-            is_active=True,
-        )
-    )
+    return list(school_people(block.school_id, SchoolRole.COORDINATOR))
 
 
 def thin_block_warnings(today: dt.date) -> int:

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import Capability, can
+from accounts.access import Capability, can, school_people
 from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
 from accounts.services import audit_record, audit_state_change
 from companies.models import Company
@@ -270,10 +270,7 @@ def _tell_agreement(partnership: Partnership, *, old: str, by: User, comment: st
     if old == Status.AGREEMENT_DRAFT:
         notifications.resolve(kinds.AGREEMENT_AWAITING, partnership)
     if partnership.status == Status.AGREEMENT_DRAFT:
-        leaders = User.objects.filter(
-            school_memberships__school=partnership.lead_school_id,
-            school_memberships__role=SchoolRole.LEADER,
-        ).distinct()
+        leaders = school_people(partnership.lead_school_id, SchoolRole.LEADER)
         notifications.notify(
             kinds.AGREEMENT_AWAITING, recipients=leaders, target=partnership, url=url, actor=by
         )

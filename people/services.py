@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import grantable_roles
+from accounts.access import company_people, grantable_roles, school_people
 from accounts.models import (
     AuditEvent,
     CompanyMembership,
@@ -431,16 +431,10 @@ def _managers_to_tell(invitation: Invitation) -> list[User]:
         return [inviter]
     organisation = invitation.organisation
     if isinstance(organisation, School):
-        managers = User.objects.filter(
-            school_memberships__school=organisation,
-            school_memberships__role=SchoolRole.LEADER,
-        )
+        managers = school_people(organisation.pk, SchoolRole.LEADER)
     else:
-        managers = User.objects.filter(
-            company_memberships__company=organisation,
-            company_memberships__role=CompanyRole.HR,
-        )
-    return list(managers.filter(is_active=True).exclude(email="").distinct())
+        managers = company_people(organisation.pk, CompanyRole.HR)
+    return list(managers.exclude(email=""))
 
 
 # --- members -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.access import company_people
 from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record
 from companies.models import Employee
@@ -149,9 +150,7 @@ def course_block_update(
 def _cancellation_recipients(block: CourseBlock) -> list[User]:
     """The coordinators concerned and the HR of every company with people on the block."""
     companies = block.enrollments.filter(status__in=ACTIVE).values("employee__company_id")
-    hr = User.objects.filter(
-        company_memberships__company__in=companies, company_memberships__role=CompanyRole.HR
-    ).distinct()
+    hr = company_people(companies, CompanyRole.HR)
     return list({u.pk: u for u in [*block_coordinators(block), *hr]}.values())
 
 

@@ -5,7 +5,8 @@ so seeding sends no mail."""
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CompanyRole, SchoolRole, User
+from accounts.access import company_people, school_people
+from accounts.models import CompanyRole, SchoolRole
 from competence_plans.models import CompetencePlan
 from notifications import kinds
 from notifications.models import Notification
@@ -23,10 +24,7 @@ def seed_waiting(report: SeedReport) -> None:
     for plan in CompetencePlan.objects.filter(status=CompetencePlan.Status.PROPOSED).select_related(
         "partnership"
     ):
-        hr = User.objects.filter(
-            company_memberships__company=plan.partnership.company_id,
-            company_memberships__role=CompanyRole.HR,
-        )
+        hr = company_people(plan.partnership.company_id, CompanyRole.HR)
         made += notify(
             kinds.PLAN_PROPOSED,
             recipients=hr,
@@ -37,10 +35,7 @@ def seed_waiting(report: SeedReport) -> None:
     for partnership in Partnership.objects.filter(
         status=Partnership.Status.AGREEMENT_DRAFT
     ).select_related("coordinator"):
-        leaders = User.objects.filter(
-            school_memberships__school=partnership.lead_school_id,
-            school_memberships__role=SchoolRole.LEADER,
-        )
+        leaders = school_people(partnership.lead_school_id, SchoolRole.LEADER)
         made += notify(
             kinds.AGREEMENT_AWAITING,
             recipients=leaders,
