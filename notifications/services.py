@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Count, F, Model, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -266,6 +267,17 @@ def _recount(user: User) -> None:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     User.objects.filter(pk=user.pk).update(unread_notifications=unread)
     user.unread_notifications = unread
+
+
+def recount_unread(*, user_ids: set[int]) -> None:
+    """After rows went in bulk (retention): the menu's counts follow, one query each."""
+    unread = Subquery(
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    User.objects.filter(pk__in=user_ids).update(unread_notifications=Coalesce(unread, 0))
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from competence_plans.models import (
 )
 from evaluations.models import Answer, Conclusion, Invitation
 from notifications.models import Notification
+from notifications.services import recount_unread
 from partnerships.models import ActionItem, Experience, Meeting, Partnership
 from people.models import Invitation as PeopleInvitation
 from reports.models import ReportJob
@@ -453,7 +454,12 @@ def apply_retention(*, now=None, dry_run=False) -> dict[str, int]:
     due["evaluation_free_text"].update(text="")
     _delete_files(due["report_files"])
     due["unanswered_invitations"].delete()
-    due["notifications"].delete()
+    if counts["notifications"]:
+        recipients = list(
+            due["notifications"].exclude(recipient=None).values_list("recipient_id", flat=True)
+        )
+        due["notifications"].delete()
+        recount_unread(user_ids=set(recipients))
     due["people_invitations"].delete()
     due["audit_events"].delete()
     audit_record(action=AuditEvent.Action.RETENTION_APPLIED, data=counts)

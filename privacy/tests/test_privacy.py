@@ -258,6 +258,8 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
     assert not Answer.objects.filter(text="Fint kursus").exists()
     assert Answer.objects.exclude(text="").count() == counts_before["texts"] - 1
     assert Notification.objects.count() == 1
+    tenants["coordinator"].refresh_from_db()
+    assert tenants["coordinator"].unread_notifications == 1  # the menu's count follows
     assert not PeopleInvitation.objects.exists()
     assert not AuditEvent.objects.filter(pk=old_event.pk).exists()
     assert not Invitation.objects.filter(pk=stale.pk).exists()
