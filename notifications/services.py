@@ -9,16 +9,15 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count, F, Model, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.mail import send_templated
 from partnerships.meeting_selectors import meeting_ics
 from partnerships.models import Meeting
 
@@ -104,19 +103,19 @@ def _send(
     to: list[str] | None = None,
     attachment: tuple[str, bytes, str] | None = None,
 ) -> None:
-    context = {
-        **context,
-        "user": user,
-        "site": settings.SITE_URL,
-        "preferences_url": settings.SITE_URL + reverse("notifications:preferences") if user else "",
-    }
-    text = render_to_string(f"notifications/email/{template}.txt", context)
-    html = render_to_string(f"notifications/email/{template}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, None, to or [user.email])
-    message.attach_alternative(html, "text/html")
-    if attachment:
-        message.attach(*attachment)
-    message.send()
+    preferences = settings.SITE_URL + reverse("notifications:preferences") if user else ""
+    send_templated(
+        subject=subject,
+        template=f"notifications/email/{template}",
+        context={
+            **context,
+            "user": user,
+            "site": settings.SITE_URL,
+            "preferences_url": preferences,
+        },
+        to=to or [user.email],
+        attachment=attachment,
+    )
 
 
 def _calendar_file(kind_name: str, target_type_id: int, target_id: str):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +31,7 @@ from accounts.models import (
 )
 from accounts.services import audit_record, user_end_sessions
 from companies.models import Company, Contact
+from core.mail import send_templated
 from notifications import kinds
 from notifications import services as notifications
 from partnerships.models import Partnership
@@ -118,14 +118,12 @@ def _link_contact(contact: Contact | None, user: User) -> None:
 def _send(template: str, context: dict, *, to: str, language: str) -> None:
     """A plain-text and an HTML part, in the recipient's language."""
     with translation.override(language):
-        subject = " ".join(
-            render_to_string(f"people/email/{template}_subject.txt", context).split()
+        send_templated(
+            subject=render_to_string(f"people/email/{template}_subject.txt", context),
+            template=f"people/email/{template}",
+            context=context,
+            to=[to],
         )
-        text = render_to_string(f"people/email/{template}.txt", context)
-        html = render_to_string(f"people/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def invitation_url(token: str) -> str:

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -195,17 +196,17 @@ def test_an_e_mail_to_a_contact_that_failed_is_retried_like_everyone_elses(
     from notifications import services
 
     settings.NOTIFICATION_RETRY_AFTER_SECONDS = 0
-    original = services.EmailMultiAlternatives.send
+    original = EmailMultiAlternatives.send
 
     def refuse(self, *args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(services.EmailMultiAlternatives, "send", refuse)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         meeting_cancel(meeting=meeting, by=tenants["coordinator"])
     row = Notification.objects.get(kind=kinds.MEETING_CANCELLED.name, address="ole@firma.dk")
     assert row.emailed_at is None and "down" in row.email_error
-    monkeypatch.setattr(services.EmailMultiAlternatives, "send", original)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", original)
     mail.outbox.clear()
     assert services.deliver_pending() == 2  # the contact and the HR participant
     assert sorted(m.to[0] for m in mail.outbox) == sorted(["ole@firma.dk", tenants["hr"].email])

@@ -7,6 +7,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -163,18 +164,18 @@ def test_a_mail_server_that_is_down_fails_nothing_and_is_retried(
     tenants, proposable, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     settings.NOTIFICATION_RETRY_AFTER_SECONDS = 0
-    original = services.EmailMultiAlternatives.send
+    original = EmailMultiAlternatives.send
 
     def refuse(self, *args, **kwargs):
         raise smtplib.SMTPConnectError(421, "down")
 
-    monkeypatch.setattr(services.EmailMultiAlternatives, "send", refuse)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         plan = plan_transition(plan=proposable, name="propose", by=tenants["coordinator"])
     assert plan.status == plan.Status.PROPOSED
     (row,) = Notification.objects.all()
     assert row.emailed_at is None and row.email_attempts == 1 and "down" in row.email_error
-    monkeypatch.setattr(services.EmailMultiAlternatives, "send", original)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", original)
     assert services.deliver_pending() == 1
     row.refresh_from_db()
     assert row.emailed_at is not None and row.email_error == ""
