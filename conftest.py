@@ -221,3 +221,15 @@ def tenants(world):
         visibility=Experience.Visibility.NETWORK,
     )
     return world
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in the caller, broker or not: for tests of what a task does
+    (e-mails sent after a step). Real workers are tested in reports/."""
+    from config.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_proposed_plan_waits_for_hr_and_comes_back_to_the_coordinator(
-    page_for, live_server, settings
+    page_for, live_server, settings, eager_tasks
 ):
     settings.SITE_URL = live_server.url
     seed_demo()
