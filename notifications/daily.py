@@ -4,7 +4,8 @@ once per object (a missed day is caught up the next), so running twice tells nob
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,12 +23,15 @@ from .services import notify
 BLOCK_WARNING_DAYS = 14
 
 
-def _already(kind: kinds.Kind, model) -> set[str]:
-    return set(
-        Notification.objects.filter(
-            kind=kind.name, target_type=ContentType.objects.get_for_model(model)
-        ).values_list("target_id", flat=True)
+def _not_told(queryset, kind: kinds.Kind):
+    """The rows of `queryset` with no notification of this kind yet (a subquery, so the
+    cost does not grow with every reminder ever made)."""
+    told = Notification.objects.filter(
+        kind=kind.name,
+        target_type=ContentType.objects.get_for_model(queryset.model),
+        target_id=Cast(OuterRef("pk"), CharField()),
     )
+    return queryset.exclude(Exists(told))
 
 
 def action_item_reminders(today: dt.date) -> int:
@@ -41,10 +45,7 @@ def action_item_reminders(today: dt.date) -> int:
         (kinds.ACTION_ITEM_DUE, open_items.filter(due_date=today + dt.timedelta(days=1))),
         (kinds.ACTION_ITEM_OVERDUE, open_items.filter(due_date__lt=today)),
     ]:
-        told = _already(kind, ActionItem)
-        for item in items:
-            if str(item.pk) in told:
-                continue
+        for item in _not_told(items, kind):
             url = reverse("partnerships:meeting_detail", args=[item.meeting_id])
             owner = item.owner or item.owner_contact.user
             made += len(notify(kind, recipients=[owner], target=item, url=url))
@@ -65,9 +66,9 @@ def block_coordinators(block: CourseBlock) -> list[User]:
 
 def thin_block_warnings(today: dt.date) -> int:
     """Blocks starting within two weeks with fewer than half their seats taken."""
-    told = _already(kinds.BLOCK_UNDER_HALF, CourseBlock)
     thin = (
-        CourseBlock.objects.filter(
+        _not_told(CourseBlock.objects.all(), kinds.BLOCK_UNDER_HALF)
+        .filter(
             start_date__gt=today,
             start_date__lte=today + dt.timedelta(days=BLOCK_WARNING_DAYS),
         )
@@ -79,7 +80,7 @@ def thin_block_warnings(today: dt.date) -> int:
     )
     made = 0
     for block in thin:
-        if block.taken * 2 >= block.capacity or str(block.pk) in told:
+        if block.taken * 2 >= block.capacity:
             continue
         made += len(
             notify(

@@ -505,11 +505,10 @@ def _tell_participants(kind, meeting, *, by: User, users, contacts) -> None:
     """Participants with a login get a notification; company contacts, who have none, an
     e-mail. Both carry the meeting's calendar file."""
     url = reverse("partnerships:meeting_detail", args=[meeting.pk])
-    notifications.notify(kind, recipients=users, target=meeting, url=url, actor=by)
+    # A contact with a login is that login: told once, even when also a participant.
+    people = [*users, *(c.user for c in contacts if c.user_id)]
+    notifications.notify(kind, recipients=people, target=meeting, url=url, actor=by)
     addresses = [c.email for c in contacts if c.email and not c.user_id]
-    linked = [c.user for c in contacts if c.user_id]
-    if linked:
-        notifications.notify(kind, recipients=linked, target=meeting, url=url, actor=by)
     if addresses:
         notifications.email_outsiders(kind, target=meeting, url=url, addresses=addresses)
 

@@ -217,3 +217,19 @@ def test_a_new_end_or_place_is_a_move_too(tenants, meeting, change):
     value = meeting.starts_at + dt.timedelta(hours=2) if change == "ends_at" else "Kantinen"
     meeting_update(meeting=meeting, by=tenants["coordinator"], **{change: value})
     assert told(kinds.MEETING_CHANGED) == {tenants["hr"].username}
+
+
+def test_a_participant_who_is_also_a_linked_contact_is_told_once(tenants):
+    linked = Contact.objects.create(
+        company=tenants["company_a"], name="HR", role=Contact.Role.HR, user=tenants["hr"]
+    )
+    meeting_create(
+        by=tenants["coordinator"],
+        kind=Meeting.Kind.PARTNERSHIP,
+        partnership=tenants["partnership_a"],
+        title="Én gang",
+        starts_at=timezone.now() + dt.timedelta(days=5),
+        participants=[tenants["hr"]],
+        contact_participants=[linked],
+    )
+    assert Notification.objects.filter(kind=kinds.MEETING_INVITATION.name).count() == 1
