@@ -32,7 +32,8 @@ from companies.models import Company, Employee
 from competence_plans.models import CompetencePlan, PlanActivity
 from partnerships.models import Experience, Meeting, Partnership
 from people.models import Invitation
-from schools.models import AmuCourse, CourseBlock, School
+from scheduling.models import CourseBlock
+from schools.models import AmuCourse, School
 
 # School roles that read the partnerships of their school.
 PARTNERSHIP_READING_SCHOOL_ROLES = (

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CompetenceGoal, CompetencePlan, Enrollment, PlanActivity, PlanComment
+from .models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment
 
 
 class CompetenceGoalInline(admin.TabularInline):
@@ -33,15 +33,6 @@ class PlanActivityAdmin(admin.ModelAdmin):
     search_fields = ["title", "plan__title", "amu_course__number", "amu_course__title"]
     list_select_related = ["plan", "amu_course"]
     autocomplete_fields = ["plan", "amu_course", "goal", "target_groups", "target_employees"]
-
-
-@admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["employee", "course_block", "status", "plan_activity"]
-    list_filter = ["status"]
-    search_fields = ["employee__name", "course_block__reference", "course_block__course__number"]
-    list_select_related = ["employee", "course_block__course", "plan_activity"]
-    autocomplete_fields = ["employee", "course_block", "plan_activity"]
 
 
 @admin.register(PlanComment)

@@ -82,7 +82,7 @@ def activity_targets(activity_ids) -> dict[int, set[int]]:
 
 
 def _enrollment_states(plan: CompetencePlan) -> dict[tuple[int, int], str]:
-    from competence_plans.models import Enrollment
+    from scheduling.models import Enrollment
 
     return {
         (activity_id, employee_id): status
@@ -101,7 +101,7 @@ class Progress:
 
 def plan_progress(plan: CompetencePlan, activities: list[PlanActivity]) -> dict[int, Progress]:
     """Per activity: targeted people, those placed on a block, those who completed it."""
-    from competence_plans.models import Enrollment
+    from scheduling.models import Enrollment
 
     targets = activity_targets([a.pk for a in activities])
     placed_by_activity: dict[int, list[str]] = defaultdict(list)
@@ -131,7 +131,7 @@ class MatrixGroup:
 def staff_matrix(plan: CompetencePlan, activities: list[PlanActivity]) -> list[MatrixGroup]:
     """Employees (rows, by group) × activities (columns). A cell is "" (not in the plan),
     "planned", "enrolled", "completed" or "no_show"."""
-    from competence_plans.models import Enrollment
+    from scheduling.models import Enrollment
 
     company = plan.partnership.company
     targets = activity_targets([a.pk for a in activities])

@@ -16,6 +16,7 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("plans/", include("competence_plans.urls")),
     path("schools/", include("schools.urls")),
+    path("schools/", include("scheduling.urls")),
     path("reports/", include("reports.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("dashboard/", include("dashboards.urls")),

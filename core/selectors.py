@@ -14,7 +14,7 @@ from notifications.services import waiting_for
 from partnerships.meeting_selectors import upcoming_meetings
 from partnerships.models import ActionItem, Partnership
 from partnerships.selectors import partnership_rows, partnerships_of_schools, status_counts
-from schools.selectors import upcoming_blocks_of_partnerships, upcoming_blocks_taught_by
+from scheduling.selectors import upcoming_blocks_of_partnerships, upcoming_blocks_taught_by
 
 ROWS_PER_SECTION = 25
 

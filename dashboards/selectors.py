@@ -17,12 +17,12 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from companies.models import VEU_ELIGIBLE_LEVELS
-from competence_plans.models import CompetencePlan, Enrollment
+from competence_plans.models import CompetencePlan
 from evaluations.models import Answer, Invitation, Kind, Theme
 from evaluations.selectors import INDEX_DEFINITIONS
 from partnerships.models import ActionItem, Partnership
+from scheduling.models import CourseBlock, Enrollment
 from schools.figures import aarselever, veu_compensation_dkk
-from schools.models import CourseBlock
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 DAYS = F("course_block__course__duration_days")
@@ -413,7 +413,7 @@ class Dashboard:
 
 
 def school_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
-    from schools.selectors import upcoming_conflicts
+    from scheduling.selectors import upcoming_conflicts
 
     return Dashboard(
         portfolio=portfolio(scope, filters),

@@ -18,14 +18,15 @@ from accounts.access import (
 )
 from accounts.mixins import get_for_user_or_404
 from accounts.models import CompanyRole, SchoolRole
-from competence_plans.models import CompetencePlan, Enrollment
+from competence_plans.models import CompetencePlan
 from competence_plans.selectors import plans_figures
 from core.tables import csv_response
 from dashboards import selectors
 from dashboards.forms import BlockListFilterForm, DashboardFilterForm
 from evaluations import selectors as evaluation_selectors
 from reports.views import reports_for
-from schools.models import CourseBlock, School
+from scheduling.models import CourseBlock, Enrollment
+from schools.models import School
 
 DASHBOARD_ROLES = (SchoolRole.LEADER, SchoolRole.CONSULTANT, SchoolRole.COORDINATOR)
 

@@ -179,7 +179,7 @@ class Invitation(TimeStampedModel):
         related_name="invitations",
     )
     course_block = models.ForeignKey(
-        "schools.CourseBlock",
+        "scheduling.CourseBlock",
         verbose_name=_("course block"),
         on_delete=models.CASCADE,
         related_name="invitations",
@@ -199,7 +199,7 @@ class Invitation(TimeStampedModel):
         related_name="evaluation_invitations",
     )
     enrollment = models.ForeignKey(
-        "competence_plans.Enrollment",
+        "scheduling.Enrollment",
         verbose_name=_("enrollment"),
         on_delete=models.CASCADE,
         null=True,
@@ -270,7 +270,7 @@ class Response(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     course_block = models.ForeignKey(
-        "schools.CourseBlock",
+        "scheduling.CourseBlock",
         verbose_name=_("course block"),
         on_delete=models.CASCADE,
         related_name="evaluation_responses",

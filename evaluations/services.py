@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 
 from accounts.models import AuditEvent, CompanyMembership, CompanyRole, User
 from accounts.services import audit_record
-from competence_plans.models import Enrollment
 from evaluations import defaults
 from evaluations.models import (
     Answer,
@@ -28,7 +27,7 @@ from evaluations.models import (
 from notifications import kinds
 from notifications import services as notifications
 from notifications.daily import block_coordinators
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 
 logger = logging.getLogger(__name__)
 

@@ -141,7 +141,7 @@ class BlockResultsView(ResultsView):
                 subtitle=f"{block.reference} · {block.school.name}",
                 scope=selectors.scope_block(block),
                 school_ids=[block.school_id],
-                back=(reverse("schools:block_detail", args=[block.pk]), _("Course block")),
+                back=(reverse("scheduling:block_detail", args=[block.pk]), _("Course block")),
                 course_block=block,
                 can_print=can(self.request.user, Capability.PRINT_EVALUATION_SHEETS, block),
             )

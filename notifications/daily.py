@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from accounts.access import school_people
 from accounts.models import SchoolRole, User
-from competence_plans.models import PARTICIPATING_STATUSES
 from partnerships.models import ActionItem, Partnership
-from schools.models import CourseBlock
+from scheduling.models import PARTICIPATING_STATUSES, CourseBlock
 
 from . import kinds
 from .models import Notification
@@ -87,7 +86,7 @@ def thin_block_warnings(today: dt.date) -> int:
                 kinds.BLOCK_UNDER_HALF,
                 recipients=block_coordinators(block),
                 target=block,
-                url=reverse("schools:block_detail", args=[block.pk]),
+                url=reverse("scheduling:block_detail", args=[block.pk]),
                 message=f"{block.taken}/{block.capacity}",
             )
         )

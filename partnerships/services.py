@@ -21,11 +21,12 @@ from accounts.access import Capability, can, school_people
 from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
 from accounts.services import audit_record, audit_state_change
 from companies.models import Company
-from competence_plans.models import PARTICIPATING_STATUSES, CompetencePlan, Enrollment
+from competence_plans.models import CompetencePlan
 from notifications import kinds
 from notifications import services as notifications
 from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
-from schools.models import CourseBlock, School
+from scheduling.models import PARTICIPATING_STATUSES, CourseBlock, Enrollment
+from schools.models import School
 
 Status = Partnership.Status
 

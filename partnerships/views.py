@@ -27,7 +27,7 @@ from core.pagination import paginate
 from core.validators import parse_id
 from core.views import FormPageMixin
 from partnerships.models import ActionItem
-from schools.selectors import upcoming_blocks_of_partnerships
+from scheduling.selectors import upcoming_blocks_of_partnerships
 
 from . import services
 from .forms import HandOverForm, PartnershipEditForm, PartnershipFilterForm, PartnershipForm

@@ -35,7 +35,8 @@ from core.mail import send_templated
 from notifications import kinds
 from notifications import services as notifications
 from partnerships.models import Partnership
-from schools.models import CalendarFeed, Department, School
+from scheduling.models import CalendarFeed
+from schools.models import Department, School
 
 from .models import Invitation, token_digest
 

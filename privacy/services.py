@@ -28,20 +28,14 @@ from django.utils import timezone, translation
 from accounts.models import AuditEvent
 from accounts.services import audit_record
 from companies.models import BlackoutWeek, Company, Employee, EmployeeGroup
-from competence_plans.models import (
-    CompetenceGoal,
-    CompetencePlan,
-    Enrollment,
-    PlanActivity,
-    PlanComment,
-)
+from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment
 from evaluations.models import Answer, Conclusion, Invitation
 from notifications.models import Notification
 from notifications.services import recount_unread
 from partnerships.models import ActionItem, Experience, Meeting, Partnership
 from people.models import Invitation as PeopleInvitation
 from reports.models import ReportJob
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 
 # Free text lives in these apps; every CharField and TextField in them is prose unless it
 # holds a code. `text_columns` lists them all (tests read it to prove a name is gone).

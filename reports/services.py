@@ -19,12 +19,12 @@ from django.utils.translation import ngettext
 
 from accounts.access import can_view_employees
 from accounts.models import User
-from competence_plans.models import CompetencePlan, Enrollment
+from competence_plans.models import CompetencePlan
 from notifications import kinds
 from notifications import services as notifications
 from partnerships.models import Partnership
 from reports.models import ReportJob
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 
 logger = logging.getLogger(__name__)
 Status = ReportJob.Status

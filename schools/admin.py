@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from .models import AmuCourse, CalendarFeed, CourseBlock, Department, Fkb, School
+from .models import AmuCourse, Department, Fkb, School
 
 
 class DepartmentInline(admin.TabularInline):
@@ -41,38 +41,3 @@ class AmuCourseAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "fkb__code", "fkb__title"]
     list_select_related = ["fkb"]
     autocomplete_fields = ["fkb"]
-
-
-@admin.register(CourseBlock)
-class CourseBlockAdmin(admin.ModelAdmin):
-    list_display = [
-        "reference",
-        "course",
-        "school",
-        "iso_year",
-        "iso_week",
-        "start_date",
-        "location",
-        "capacity",
-        "status",
-    ]
-    list_filter = ["status", "location", "school", "iso_year"]
-    search_fields = ["reference", "course__number", "course__title", "company__name"]
-    list_select_related = ["course", "school"]
-    autocomplete_fields = ["course", "company", "department", "teachers"]
-    date_hierarchy = "start_date"
-
-
-@admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """Who subscribes to which calendar; the secret token itself is not shown."""
-
-    list_display = ["user", "kind", "company", "created_at", "updated_at"]
-    list_filter = ["kind"]
-    search_fields = ["user__username", "company__name"]
-    list_select_related = ["user", "company"]
-    exclude = ["token"]
-    readonly_fields = ["user", "kind", "company"]
-
-    def has_add_permission(self, request):
-        return False

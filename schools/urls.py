@@ -5,20 +5,6 @@ from . import views
 app_name = "schools"
 
 urlpatterns = [
-    path("week-plan/", views.WeekPlanView.as_view(), name="week_plan"),
-    path("calendar/", views.CalendarFeedsView.as_view(), name="calendar_feeds"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
-    path("conflicts/", views.ConflictsView.as_view(), name="conflicts"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/import/", views.CatalogueImportView.as_view(), name="catalogue_import"),
-    path("blocks/new/", views.BlockFormView.as_view(), name="block_create"),
-    path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),
-    path("blocks/<int:pk>/edit/", views.BlockFormView.as_view(), name="block_update"),
-    path("blocks/<int:pk>/enroll/", views.BlockEnrollView.as_view(), name="block_enroll"),
-    path("blocks/<int:pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
-    path(
-        "blocks/<int:pk>/enrollments/<int:enrollment_pk>/move/",
-        views.EnrollmentMoveView.as_view(),
-        name="enrollment_move",
-    ),
 ]

@@ -7,10 +7,11 @@ from django.utils import timezone
 from accounts.models import CompanyMembership, CompanyRole, SchoolMembership, SchoolRole, User
 from companies.models import Company, EducationLevel, Employee, EmployeeGroup
 from companies.validators import is_valid_cvr
-from competence_plans.models import CompetencePlan, Enrollment, PlanActivity
+from competence_plans.models import CompetencePlan, PlanActivity
 from core.isoweek import iso_week_of
 from partnerships.models import Partnership
-from schools.models import AmuCourse, CourseBlock, Department, Fkb, School
+from scheduling.models import CourseBlock, Enrollment
+from schools.models import AmuCourse, Department, Fkb, School
 
 
 def valid_cvr(n: int) -> str:

@@ -97,7 +97,7 @@ def test_iso_weeks_within_the_planning_horizon(text, week):
 @pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "2026-W99"])
 def test_week_plan_with_an_impossible_week_shows_the_form_error(client, tenants, week):
     client.force_login(tenants["coordinator"])
-    page = client.get(reverse("schools:week_plan"), {"week": week})
+    page = client.get(reverse("scheduling:week_plan"), {"week": week})
     assert page.status_code == 200
     assert "Skriv ugen som 2026-W48." in page.content.decode()
 

@@ -38,7 +38,7 @@ def crawl(client: Client, limit: int = 400) -> dict[str, tuple[int, str]]:
 def shared_partnership(tenants):
     """School b joins partnership a, whose plan has a person on school a's block: the
     partnership (and its blocks list) is visible to school b, the block's page is not."""
-    from competence_plans.models import Enrollment
+    from scheduling.models import Enrollment
 
     tenants["partnership_a"].other_schools.add(tenants["school_b"])
     Enrollment.objects.filter(pk=tenants["enrollment_a"].pk).update(

@@ -245,21 +245,21 @@ MATRIX: dict[str, Row] = {
     "competence_plans:new_version": Row(404, only(POST_ONLY_PARTNERSHIP_EDITORS), PLA),
     # --- week plan and course blocks (block A: school A, taught by "teacher",
     #     employee A of company A enrolled) ---
-    "schools:week_plan": Row(403, only(SCHOOL_STAFF)),
-    "schools:conflicts": Row(200, LOGIN_REQUIRED),
-    "schools:calendar_feeds": Row(200, LOGIN_REQUIRED),
+    "scheduling:week_plan": Row(403, only(SCHOOL_STAFF)),
+    "scheduling:conflicts": Row(200, LOGIN_REQUIRED),
+    "scheduling:calendar_feeds": Row(200, LOGIN_REQUIRED),
     # A calendar app cannot log in: the secret token is the key; a wrong one is 404.
-    "schools:calendar_feed": Row(404, kwargs={"token": "not-a-real-token"}),
+    "scheduling:calendar_feed": Row(404, kwargs={"token": "not-a-real-token"}),
     "schools:catalogue": Row(200, LOGIN_REQUIRED),
     "schools:catalogue_import": Row(403, only({"leader": 200, "admin": 200})),
-    "schools:block_create": Row(
+    "scheduling:block_create": Row(
         403, only({"coordinator": 200, "other_coordinator": 200, "admin": 200})
     ),
-    "schools:block_detail": Row(404, only(SCHOOL_A_STAFF_AND_HR), BA),
-    "schools:block_update": Row(404, only(BLOCK_EDITORS), BA),
-    "schools:block_enroll": Row(404, only(BLOCK_EDITORS), BA),
-    "schools:attendance": Row(404, only(dict.fromkeys(SCHOOL_A_STAFF_AND_HR, 405)), BA),
-    "schools:enrollment_move": Row(
+    "scheduling:block_detail": Row(404, only(SCHOOL_A_STAFF_AND_HR), BA),
+    "scheduling:block_update": Row(404, only(BLOCK_EDITORS), BA),
+    "scheduling:block_enroll": Row(404, only(BLOCK_EDITORS), BA),
+    "scheduling:attendance": Row(404, only(dict.fromkeys(SCHOOL_A_STAFF_AND_HR, 405)), BA),
+    "scheduling:enrollment_move": Row(
         404,
         only({k: 405 if v == 200 else v for k, v in BLOCK_EDITORS.items()}),
         {**BA, "enrollment_pk": pk("enrollment_a")},

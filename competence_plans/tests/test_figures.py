@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from competence_plans.models import Enrollment, PlanActivity
+from competence_plans.models import PlanActivity
 from competence_plans.selectors import plan_figures, plans_figures
+from scheduling.models import CourseBlock, Enrollment
+from scheduling.selectors import course_block_aarselever, course_blocks_with_participation
 from schools.figures import aarselever, veu_compensation_dkk
-from schools.models import CourseBlock
-from schools.selectors import course_block_aarselever, course_blocks_with_participation
 from tests.factories import (
     AmuCourseFactory,
     CompetencePlanFactory,

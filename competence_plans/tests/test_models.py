@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from competence_plans.models import CompetencePlan, Enrollment, PlanActivity
+from competence_plans.models import CompetencePlan, PlanActivity
+from scheduling.models import Enrollment
 from tests.factories import (
     AmuCourseFactory,
     CompetencePlanFactory,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from competence_plans.models import CompetencePlan, Enrollment, PlanComment
+from competence_plans.models import CompetencePlan, PlanComment
 from competence_plans.selectors import plan_progress, staff_matrix
 from competence_plans.services import (
     StaleEdit,
@@ -17,6 +17,7 @@ from competence_plans.services import (
     plan_transition,
     plan_update,
 )
+from scheduling.models import Enrollment
 from tests.factories import (
     CompetencePlanFactory,
     CourseBlockFactory,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "schools",
+    "scheduling",
     "companies",
     "partnerships",
     "competence_plans",

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from companies.models import Company, Contact, EducationLevel, Employee, EmployeeGroup
-from competence_plans.models import CompetenceGoal, CompetencePlan, Enrollment, PlanActivity
+from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity
 from core.isoweek import add_workdays, iso_week_of
 from partnerships.models import ActionItem, Meeting, Partnership
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 
 from . import data
 from .base import WEEKS_AHEAD, SeedReport, World, block_reference, cvr_from_seed

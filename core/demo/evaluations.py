@@ -10,10 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import CompanyMembership, CompanyRole
-from competence_plans.models import Enrollment
 from evaluations.models import Answer, Invitation, Kind, Response
 from evaluations.services import invitations_create, questionnaire_current
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 
 from .base import SeedReport, World
 

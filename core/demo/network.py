@@ -11,7 +11,7 @@ from accounts.models import CompanyMembership, CompanyRole
 from companies.models import Company
 from core.isoweek import add_workdays, iso_week_of
 from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock
 
 from . import data
 from .base import WEEKS_AHEAD, SeedReport, World, demo_user

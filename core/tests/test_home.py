@@ -196,9 +196,9 @@ def assert_valid_page(page: str):
 def test_menu_offers_school_pages_to_staff_only(client, world):
     client.force_login(world["coordinator"])
     page = client.get(reverse("home")).content.decode()
-    assert reverse("schools:week_plan") in page and reverse("partnerships:experiences") in page
+    assert reverse("scheduling:week_plan") in page and reverse("partnerships:experiences") in page
     client.force_login(world["hr"])
     page = client.get(reverse("home")).content.decode()
-    assert reverse("schools:week_plan") not in page
+    assert reverse("scheduling:week_plan") not in page
     assert reverse("partnerships:experiences") not in page
     assert reverse("companies:list") in page

@@ -9,11 +9,12 @@ from django.utils import timezone
 from accounts.models import User
 from companies.models import Company
 from companies.validators import is_valid_cvr
-from competence_plans.models import Enrollment, PlanActivity
+from competence_plans.models import PlanActivity
 from core.demo.base import DEMO_PASSWORD
 from core.demo.seed import seed_demo
 from partnerships.models import Partnership
-from schools.models import AmuCourse, CourseBlock, School
+from scheduling.models import CourseBlock, Enrollment
+from schools.models import AmuCourse, School
 
 pytestmark = pytest.mark.django_db
 

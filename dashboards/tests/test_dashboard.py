@@ -16,11 +16,10 @@ from django.urls import reverse
 
 from accounts.models import SchoolRole
 from companies.models import VEU_ELIGIBLE_LEVELS, EducationLevel
-from competence_plans.models import Enrollment
 from dashboards import selectors
 from partnerships.models import Partnership
+from scheduling.models import CourseBlock, Enrollment
 from schools.figures import aarselever, veu_compensation_dkk
-from schools.models import CourseBlock
 from tests.factories import (
     AmuCourseFactory,
     CompanyFactory,

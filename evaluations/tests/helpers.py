@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from competence_plans.models import Enrollment
 from evaluations import services
 from evaluations.models import Invitation, Kind
+from scheduling.models import Enrollment
 from tests.factories import (
     CompetencePlanFactory,
     CourseBlockFactory,

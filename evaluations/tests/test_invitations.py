@@ -7,12 +7,11 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from competence_plans.models import Enrollment
 from evaluations import services
 from evaluations.models import Invitation, Kind, Questionnaire
 from evaluations.tasks import run_invitations
 from evaluations.tests.helpers import block_with_participants
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 from tests.factories import CompanyMembershipFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -151,8 +151,8 @@ def test_the_answer_that_passes_the_anonymity_threshold_tells_the_coordinator(db
 def test_cancelling_a_block_with_people_asks_first_and_tells_hr_and_coordinators(tenants):
     from django.core.exceptions import ValidationError
 
-    from schools.models import CourseBlock
-    from schools.services import course_block_update
+    from scheduling.models import CourseBlock
+    from scheduling.services import course_block_update
 
     block = tenants["block_a"]  # employee_a of company A is enrolled
     with pytest.raises(ValidationError) as refused:
@@ -180,7 +180,7 @@ def test_the_block_page_shows_the_question_where_it_happened(tenants):
 
     client = Client()
     client.force_login(tenants["coordinator"])
-    url = reverse("schools:block_update", args=[tenants["block_a"].pk])
+    url = reverse("scheduling:block_update", args=[tenants["block_a"].pk])
     form = client.get(url).context["form"]
     data = {
         name: form.initial.get(name) if form.initial.get(name) is not None else ""

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from competence_plans.models import CompetencePlan, Enrollment
+from competence_plans.models import CompetencePlan
 from notifications import kinds
 from notifications import services as notifications
 from partnerships.models import Partnership
 from partnerships.services import conclusion_consequences, partnership_transition
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 from tests.factories import (
     CompetencePlanFactory,
     CourseBlockFactory,

@@ -14,7 +14,7 @@ from accounts.access import companies_for
 from accounts.models import AuditEvent, CompanyMembership, SchoolMembership, User, UserSession
 from companies.models import Contact
 from people import services
-from schools.models import CalendarFeed
+from scheduling.models import CalendarFeed
 from tests.factories import (
     CompanyMembershipFactory,
     DepartmentFactory,

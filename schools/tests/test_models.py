@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from schools.models import AmuCourse, CourseBlock
+from scheduling.models import CourseBlock
+from schools.models import AmuCourse
 from tests.factories import (
     AmuCourseFactory,
     CompanyFactory,

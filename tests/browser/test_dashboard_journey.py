@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from core.demo.base import DEMO_PASSWORD
 from core.demo.seed import seed_demo
-from schools.models import CourseBlock, Department
+from scheduling.models import CourseBlock
+from schools.models import Department
 
 from .conftest import screenshot
 from .test_login_journey import log_in

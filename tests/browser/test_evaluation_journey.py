@@ -8,7 +8,7 @@ from config.celery import app as celery_app
 from core.demo.seed import seed_demo
 from evaluations.models import Kind, Response
 from evaluations.tests.helpers import answer, invite
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock
 
 from .conftest import screenshot
 from .test_login_journey import log_in

@@ -6,10 +6,9 @@ import datetime as dt
 import pytest
 
 from companies.models import BlackoutWeek
-from competence_plans.models import Enrollment
 from core.demo.base import DEMO_PASSWORD
 from core.demo.seed import seed_demo
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 
 from .conftest import screenshot
 from .test_accessibility import audit

@@ -17,7 +17,8 @@ from companies.models import Company, Contact, EmployeeGroup
 from competence_plans.models import CompetencePlan, PlanActivity
 from core.demo.seed import seed_demo
 from partnerships.models import Partnership
-from schools.models import AmuCourse, CourseBlock
+from scheduling.models import CourseBlock
+from schools.models import AmuCourse
 from tests.factories import EmployeeFactory
 
 from .conftest import screenshot

@@ -8,7 +8,7 @@ from django.utils import timezone
 from competence_plans.models import CompetencePlan
 from core.demo.seed import seed_demo
 from partnerships.models import Partnership
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock
 
 from .conftest import screenshot
 from .test_login_journey import log_in

@@ -2,15 +2,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from schools.feeds import feed_get_or_create
-from schools.models import CalendarFeed
+from scheduling.feeds import feed_get_or_create
+from scheduling.models import CalendarFeed
 from tests.factories import CourseBlockFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def fetch(token):
-    return Client().get(reverse("schools:calendar_feed", args=[token]))
+    return Client().get(reverse("scheduling:calendar_feed", args=[token]))
 
 
 def test_teacher_feed_lists_taught_blocks_without_login(tenants):
@@ -37,12 +37,12 @@ def test_company_feed_shows_only_that_companys_blocks(tenants):
 def test_new_link_replaces_the_old_one(client, tenants):
     client.force_login(tenants["teacher"])
     client.post(
-        reverse("schools:calendar_feeds"), {"kind": "teacher", "company": "", "action": "create"}
+        reverse("scheduling:calendar_feeds"), {"kind": "teacher", "company": "", "action": "create"}
     )
     old = CalendarFeed.objects.get(user=tenants["teacher"]).token
     assert fetch(old).status_code == 200
     client.post(
-        reverse("schools:calendar_feeds"),
+        reverse("scheduling:calendar_feeds"),
         {"kind": "teacher", "company": "", "action": "regenerate"},
     )
     new = CalendarFeed.objects.get(user=tenants["teacher"]).token
@@ -54,7 +54,7 @@ def test_new_link_replaces_the_old_one(client, tenants):
 def test_nobody_subscribes_to_another_companys_calendar(client, tenants):
     client.force_login(tenants["hr"])
     response = client.post(
-        reverse("schools:calendar_feeds"),
+        reverse("scheduling:calendar_feeds"),
         {"kind": "company", "company": tenants["company_b"].pk, "action": "create"},
     )
     assert response.status_code == 403

@@ -5,10 +5,8 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Q
 from django.db.models import DecimalField as DecimalOutput
 
 from accounts.access import course_blocks_for
-from competence_plans.models import PARTICIPATING_STATUSES
-from schools.models import CourseBlock
-
-from .figures import aarselever
+from scheduling.models import PARTICIPATING_STATUSES, CourseBlock
+from schools.figures import aarselever
 
 
 def course_blocks_with_participation(blocks: QuerySet[CourseBlock]) -> QuerySet[CourseBlock]:
@@ -119,7 +117,7 @@ def upcoming_conflicts(blocks: QuerySet[CourseBlock], *, today: dt.date) -> dict
     blocks from today on; a constant number of queries."""
     from collections import defaultdict
 
-    from competence_plans.models import Enrollment
+    from scheduling.models import Enrollment
 
     upcoming = list(
         course_blocks_with_participation(

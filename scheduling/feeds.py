@@ -10,7 +10,7 @@ from accounts.access import course_blocks_for, roles_of
 from accounts.models import CompanyRole, SchoolRole
 from core import ics
 from partnerships.models import Partnership
-from schools.models import CalendarFeed, CourseBlock
+from scheduling.models import CalendarFeed, CourseBlock
 
 PAST_WEEKS = 8
 

@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from accounts.models import SchoolRole
 from companies.models import BlackoutWeek
-from competence_plans.models import Enrollment
-from schools.models import CourseBlock
-from schools.services import (
+from scheduling.models import CourseBlock, Enrollment
+from scheduling.services import (
     ConflictsNeedConfirmation,
     course_block_update,
     enrollment_move,
@@ -139,7 +138,7 @@ def test_the_move_page_asks_before_moving_into_a_clash(client, tenants):
         company=enrollment.employee.company, iso_year=week.year, iso_week=week.week, note="Lager"
     )
     client.force_login(tenants["coordinator"])
-    url = reverse("schools:enrollment_move", args=[tenants["block_a"].pk, enrollment.pk])
+    url = reverse("scheduling:enrollment_move", args=[tenants["block_a"].pk, enrollment.pk])
     page = client.post(url, {"to_block": target.pk})
     assert page.status_code == 200
     assert "Lager" in page.content.decode() and 'name="confirm_conflicts"' in page.content.decode()
@@ -155,7 +154,7 @@ def test_the_move_page_asks_before_moving_into_a_clash(client, tenants):
 def test_a_move_to_a_block_that_is_no_block_is_an_error_not_a_500(client, tenants, value):
     enrollment = tenants["enrollment_a"]
     client.force_login(tenants["coordinator"])
-    url = reverse("schools:enrollment_move", args=[tenants["block_a"].pk, enrollment.pk])
+    url = reverse("scheduling:enrollment_move", args=[tenants["block_a"].pk, enrollment.pk])
     response = client.post(url, {"to_block": value}, follow=True)
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -174,7 +173,7 @@ def test_a_move_needs_the_right_to_schedule_the_target_block(client, tenants):
     enrollment = tenants["enrollment_a"]
     target = CourseBlockFactory(school=tenants["school_b"], course=enrollment.course_block.course)
     client.force_login(tenants["coordinator"])
-    url = reverse("schools:enrollment_move", args=[tenants["block_a"].pk, enrollment.pk])
+    url = reverse("scheduling:enrollment_move", args=[tenants["block_a"].pk, enrollment.pk])
     assert client.post(url, {"to_block": target.pk}).status_code == 403
     enrollment.refresh_from_db()
     assert enrollment.course_block == tenants["block_a"]
@@ -185,7 +184,7 @@ def test_enrolling_from_my_plan_onto_another_schools_block_is_refused(client, te
     activity = tenants["activity_a"]
     block = CourseBlockFactory(school=tenants["school_b"], course=activity.amu_course)
     client.force_login(tenants["coordinator"])
-    url = reverse("schools:block_enroll", args=[block.pk]) + f"?activity={activity.pk}"
+    url = reverse("scheduling:block_enroll", args=[block.pk]) + f"?activity={activity.pk}"
     assert client.get(url).status_code == 403
     response = client.post(url, {"activity": activity.pk, "employees": [tenants["employee_a"].pk]})
     assert response.status_code == 403

@@ -10,17 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import BlackoutWeek
-from competence_plans.models import Enrollment
-from schools.importing import check_catalogue, read_table
-from schools.models import AmuCourse, CourseBlock
-from schools.services import (
+from scheduling.models import CourseBlock, Enrollment
+from scheduling.services import (
     ConflictsNeedConfirmation,
     attendance_record,
-    catalogue_import,
     course_block_create,
     enrollment_move,
     enrollments_add,
 )
+from schools.importing import check_catalogue, read_table
+from schools.models import AmuCourse
+from schools.services import catalogue_import
 from tests.factories import (
     AmuCourseFactory,
     CourseBlockFactory,
@@ -171,7 +171,7 @@ def test_enroll_page_preselects_the_target_group_and_enrols_it(client, tenants):
     ]
     block = CourseBlockFactory(school=tenants["school_a"], course=activity.amu_course, capacity=5)
     client.force_login(tenants["coordinator"])
-    url = reverse("schools:block_enroll", args=[block.pk]) + f"?activity={activity.pk}"
+    url = reverse("scheduling:block_enroll", args=[block.pk]) + f"?activity={activity.pk}"
     form = client.get(url).context["form"]
     assert set(form.initial["employees"]) == {m.pk for m in members}
     response = client.post(url, {"activity": activity.pk, "employees": [m.pk for m in members]})
@@ -203,7 +203,7 @@ def test_catalogue_import_reports_bad_rows_and_writes_atomically(tenants):
 
 def test_week_plan_shows_fill_and_keeps_its_query_count(client, tenants):
     client.force_login(tenants["coordinator"])
-    url = reverse("schools:week_plan") + f"?school={tenants['school_a'].pk}"
+    url = reverse("scheduling:week_plan") + f"?school={tenants['school_a'].pk}"
 
     def grow(n):
         for i in range(n):
@@ -236,7 +236,7 @@ def test_conflicts_page_lists_double_bookings(client, tenants):
         teachers=[tenants["teacher"]],
     )
     client.force_login(tenants["coordinator"])
-    page = client.get(reverse("schools:conflicts")).content.decode()
+    page = client.get(reverse("scheduling:conflicts")).content.decode()
     assert clash.reference in page and tenants["block_a"].reference in page
 
 
@@ -244,7 +244,7 @@ def test_hr_sees_only_their_own_employees_on_a_block(client, tenants):
     EnrollmentFactory(course_block=tenants["block_a"], employee=tenants["employee_b"])
     client.force_login(tenants["hr"])
     page = client.get(
-        reverse("schools:block_detail", args=[tenants["block_a"].pk])
+        reverse("scheduling:block_detail", args=[tenants["block_a"].pk])
     ).content.decode()
     assert tenants["employee_a"].name in page
     assert tenants["employee_b"].name not in page
@@ -260,13 +260,13 @@ def test_catalogue_rows_longer_than_the_database_allows_are_errors():
 def test_ids_past_999_print_plainly_so_the_attendance_form_still_posts(client, tenants):
     """With a thousands separator, enrollment 1234 printed as "attendance-1.234": the
     field was silently ignored once a school passed a thousand enrollments."""
-    from competence_plans.models import Enrollment
+    from scheduling.models import Enrollment
 
     block = tenants["block_a"]
     _held_ten_days_ago(block)
     EnrollmentFactory(id=1234, employee=tenants["bystander_a"], course_block=block)
     client.force_login(tenants["teacher"])
-    page = client.get(reverse("schools:block_detail", args=[block.pk])).content.decode()
+    page = client.get(reverse("scheduling:block_detail", args=[block.pk])).content.decode()
     assert 'name="attendance-1234"' in page
-    client.post(reverse("schools:attendance", args=[block.pk]), {"attendance-1234": "no_show"})
+    client.post(reverse("scheduling:attendance", args=[block.pk]), {"attendance-1234": "no_show"})
     assert Enrollment.objects.get(pk=1234).status == "no_show"

@@ -8,9 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from companies.models import BlackoutWeek
-from competence_plans.models import Enrollment
 from core.isoweek import iso_week_of
-from schools.models import CourseBlock
+from scheduling.models import CourseBlock, Enrollment
 
 
 @dataclass(frozen=True)

@@ -42,13 +42,13 @@ PAGES = [
     # block with its fill, scope check, enrollments shown, may edit, teachers (2),
     # conflicts: clashing blocks and their teachers, employees' companies, clashing
     # enrollments, blackout weeks, other blocks to move to (12)
-    ("coordinator", "schools:block_detail", "block_a", 13),
+    ("coordinator", "scheduling:block_detail", "block_a", 13),
     # may browse, count, may import, FKB choices, page of courses (5)
     ("coordinator", "schools:catalogue", None, 7),
     # upcoming blocks with fill, their teachers, their enrollments (3)
-    ("coordinator", "schools:conflicts", None, 5),
+    ("coordinator", "scheduling:conflicts", None, 5),
     # existing feeds, school and company memberships (3)
-    ("coordinator", "schools:calendar_feeds", None, 5),
+    ("coordinator", "scheduling:calendar_feeds", None, 5),
     # the user's recent jobs with their subjects (1)
     ("hr", "reports:list", None, 3),
     # the job (1)

@@ -1,0 +1,270 @@
+"""Course blocks (holds of AMU courses in ISO weeks), who is enrolled on them, and
+the calendar links that publish them. The tables keep the names they had when blocks
+belonged to ``schools`` and enrollments to ``competence_plans``."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.isoweek import iso_week_of, weeks_in_year
+from core.models import TimeStampedModel
+from schools.models import AmuCourse, Department, School
+
+
+class CourseBlock(TimeStampedModel):
+    """One scheduled run (hold) of an AMU course in an ISO week."""
+
+    class Location(models.TextChoices):
+        SCHOOL = "school", _("At the school")
+        COMPANY = "company", _("At the company")
+        OTHER = "other", _("Other place")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CONFIRMED = "confirmed", _("Confirmed")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        related_name="course_blocks",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="course_blocks",
+        null=True,
+        blank=True,
+    )
+    course = models.ForeignKey(
+        AmuCourse,
+        verbose_name=_("AMU course"),
+        on_delete=models.PROTECT,
+        related_name="blocks",
+    )
+    reference = models.CharField(
+        _("hold reference"),
+        max_length=40,
+        help_text=_("The school's own identifier for this run, unique per school."),
+    )
+    iso_year = models.PositiveSmallIntegerField(
+        _("ISO year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    iso_week = models.PositiveSmallIntegerField(
+        _("ISO week"), validators=[MinValueValidator(1), MaxValueValidator(53)]
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    location = models.CharField(
+        _("location"), max_length=20, choices=Location.choices, default=Location.SCHOOL
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="course_blocks",
+        null=True,
+        blank=True,
+        help_text=_("Required when the course runs at the company."),
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teachers"),
+        related_name="taught_blocks",
+        blank=True,
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=16,
+        validators=[
+            MinValueValidator(
+                1, message=_("A course block needs room for at least one participant.")
+            )
+        ],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        db_table = "schools_courseblock"
+        verbose_name = _("course block")
+        verbose_name_plural = _("course blocks")
+        ordering = ["start_date", "course__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "reference"], name="unique_block_reference_per_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="course_block_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0), name="course_block_positive_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_week__gte=1, iso_week__lte=53),
+                name="course_block_iso_week_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(location="company") | Q(company__isnull=False),
+                name="course_block_company_when_at_company",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["iso_year", "iso_week"]),
+            models.Index(fields=["school", "start_date"]),
+            models.Index(fields=["status", "start_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.course.number} {self.course.title}, {self.iso_year}-W{self.iso_week:02d}"
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.iso_year and self.iso_week:
+            if self.iso_week > weeks_in_year(self.iso_year):
+                errors["iso_week"] = _("%(year)s has only %(weeks)s ISO weeks.") % {
+                    "year": self.iso_year,
+                    "weeks": weeks_in_year(self.iso_year),
+                }
+            elif self.start_date and iso_week_of(self.start_date) != (
+                self.iso_year,
+                self.iso_week,
+            ):
+                errors["start_date"] = _(
+                    "The start date must lie in ISO week %(week)s of %(year)s."
+                ) % {"week": self.iso_week, "year": self.iso_year}
+        if self.location == self.Location.COMPANY and not self.company_id:
+            errors["company"] = _("Choose the company when the course runs there.")
+        if self.department_id and self.school_id and self.department.school_id != self.school_id:
+            errors["department"] = _("The department must belong to the block's school.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def course_days(self) -> Decimal:
+        """Days of teaching in this run: the course's catalogue duration."""
+        return self.course.duration_days
+
+
+class CalendarFeed(TimeStampedModel):
+    """A secret link to a calendar of course blocks, for a calendar app to subscribe to.
+    Whoever has the link sees the blocks, so it can be replaced (the old one stops)."""
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", _("My partnerships' course blocks")
+        TEACHER = "teacher", _("Course blocks I teach")
+        COMPANY = "company", _("My company's course blocks")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+
+    class Meta:
+        db_table = "schools_calendarfeed"
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "company"], name="unique_calendar_feed")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_kind_display()}"
+
+
+class Enrollment(TimeStampedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ENROLLED = "enrolled", _("Enrolled")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    employee = models.ForeignKey(
+        "companies.Employee",
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    course_block = models.ForeignKey(
+        CourseBlock,
+        verbose_name=_("course block"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    plan_activity = models.ForeignKey(
+        "competence_plans.PlanActivity",
+        verbose_name=_("plan activity"),
+        on_delete=models.SET_NULL,
+        related_name="enrollments",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        db_table = "competence_plans_enrollment"
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["course_block", "employee__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "course_block"], name="unique_enrollment_per_block"
+            )
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.employee} – {self.course_block}"
+
+    def clean(self):
+        errors = {}
+        activity = self.plan_activity if self.plan_activity_id else None
+        if (
+            activity
+            and self.course_block_id
+            and activity.amu_course_id != self.course_block.course_id
+        ):
+            errors["plan_activity"] = _("The plan activity is for another course than this block.")
+        if (
+            activity
+            and self.employee_id
+            and activity.plan.partnership.company_id != self.employee.company_id
+        ):
+            errors["employee"] = _("The employee works for another company than the plan's.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# Enrollment states that take a seat and count as (planned) participation in figures.
+PARTICIPATING_STATUSES = (
+    Enrollment.Status.PLANNED,
+    Enrollment.Status.ENROLLED,
+    Enrollment.Status.COMPLETED,
+)

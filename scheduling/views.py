@@ -1,0 +1,434 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.access import (
+    Capability,
+    can,
+    companies_for,
+    course_blocks_for,
+    employees_for,
+    plan_activities_for,
+    require,
+    schools_for,
+)
+from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
+from accounts.models import SchoolMembership, SchoolRole
+from competence_plans.selectors import activity_targets
+from core.validators import parse_id
+from core.views import add_service_error
+from scheduling.models import CalendarFeed, CourseBlock
+from schools.models import School
+
+from . import services
+from .conflicts import block_conflicts
+from .feeds import available_feeds, feed_get_or_create, feed_ics, feed_regenerate
+from .forms import (
+    CourseBlockForm,
+    EnrollForm,
+    MoveEnrollmentForm,
+    WeekPlanFilterForm,
+)
+from .selectors import course_blocks_with_participation, upcoming_conflicts, week_grid
+
+WEEKS_SHOWN = 8
+
+
+def scheduling_schools(user):
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(
+        pk__in=SchoolMembership.objects.filter(user=user, role=SchoolRole.COORDINATOR).values(
+            "school_id"
+        )
+    )
+
+
+class WeekPlanView(LoginRequiredMixin, TemplateView):
+    template_name = "scheduling/week_plan.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        schools = schools_for(user)
+        if not schools.exists():
+            raise PermissionDenied(_("The week plan is for school staff."))
+        data = self.request.GET.copy()
+        data.setdefault("school", str(schools.order_by("name").first().pk))
+        form = WeekPlanFilterForm(data, schools=schools)
+        filters = form.cleaned_data if form.is_valid() else {}
+        school = filters.get("school") or schools.order_by("name").first()
+        today = timezone.localdate()
+        monday = filters.get("week") or today - dt.timedelta(days=today.weekday())
+        columns, table, count = week_grid(
+            course_blocks_for(user),
+            school=school,
+            monday=monday,
+            weeks=WEEKS_SHOWN,
+            rows=filters.get("rows") or "department",
+            filters=filters,
+        )
+        params = self.request.GET.copy()
+
+        def shifted(weeks):
+            target = monday + dt.timedelta(weeks=weeks)
+            params["week"] = f"{target.isocalendar().year}-W{target.isocalendar().week:02d}"
+            return "?" + params.urlencode()
+
+        return super().get_context_data(
+            filter_form=form,
+            school=school,
+            columns=columns,
+            table=table,
+            block_count=count,
+            previous_url=shifted(-WEEKS_SHOWN),
+            next_url=shifted(WEEKS_SHOWN),
+            can_schedule=scheduling_schools(user).filter(pk=school.pk).exists(),
+            rows=filters.get("rows") or "department",
+            **kwargs,
+        )
+
+
+class BlockFormView(LoginRequiredMixin, View):
+    """Create a block (optionally from a plan activity) or edit one, with conflicts shown
+    and saved only after an explicit confirmation."""
+
+    template_name = "scheduling/block_form.html"
+
+    def setup_objects(self, request, pk=None):
+        user = request.user
+        self.block = None
+        self.activity = None
+        if pk:
+            self.block = get_for_user_or_404(course_blocks_for, user, Capability.EDIT, pk=pk)
+        elif not scheduling_schools(user).exists():
+            raise PermissionDenied(_("Coordinators schedule course blocks."))
+        activity_pk = parse_id(request.GET.get("activity", ""))
+        if activity_pk:
+            self.activity = get_object_or_404(
+                plan_activities_for(user).select_related("plan__partnership", "amu_course"),
+                pk=activity_pk,
+            )
+
+    def initial(self):
+        if not self.activity:
+            return {}
+        start = max(self.activity.planned_start, timezone.localdate())
+        monday = start - dt.timedelta(days=(start.weekday()))
+        if monday < start:
+            monday += dt.timedelta(weeks=1)
+        course = self.activity.amu_course
+        return {
+            "course": course.pk if course else None,
+            "school": self.activity.plan.partnership.lead_school_id,
+            "start_date": monday,
+            "end_date": services.default_end_date(monday, course.duration_days)
+            if course
+            else monday,
+            "company": self.activity.plan.partnership.company_id,
+        }
+
+    def form(self, data=None):
+        user = self.request.user
+        return CourseBlockForm(
+            data,
+            instance=self.block,
+            initial=self.initial(),
+            schools=scheduling_schools(user),
+            companies=companies_for(user),
+        )
+
+    def render(self, form, conflicts=()):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "course_block": self.block,
+                "activity": self.activity,
+                "conflicts": conflicts,
+            },
+        )
+
+    def get(self, request, pk=None):
+        self.setup_objects(request, pk)
+        return self.render(self.form())
+
+    def post(self, request, pk=None):
+        self.setup_objects(request, pk)
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        data = dict(form.cleaned_data)
+        confirm = data.pop("confirm_conflicts")
+        confirm_cancel = data.pop("confirm_cancel", False)
+        teachers = data.pop("teachers")
+        if not can(request.user, Capability.SCHEDULE_BLOCKS, data["school"]):
+            form.add_error("school", _("You do not schedule blocks at this school."))
+            return self.render(form)
+        try:
+            if self.block:
+                block = services.course_block_update(
+                    block=self.block,
+                    by=request.user,
+                    teachers=teachers,
+                    confirm=confirm,
+                    confirm_cancel=confirm_cancel,
+                    **data,
+                )
+            else:
+                block = services.course_block_create(
+                    by=request.user,
+                    teachers=teachers,
+                    activity=self.activity,
+                    confirm=confirm,
+                    **data,
+                )
+        except services.ConflictsNeedConfirmation as error:
+            return self.render(form, error.conflicts)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.render(form)
+        messages.success(request, _("The course block was saved."))
+        url = reverse("scheduling:block_detail", args=[block.pk])
+        if self.activity:
+            url = (
+                reverse("scheduling:block_enroll", args=[block.pk])
+                + f"?activity={self.activity.pk}"
+            )
+        return redirect(url)
+
+
+class BlockMixin(ScopedLoadMixin):
+    scope = staticmethod(course_blocks_for)
+    object_name = "block"
+    select_related = ("course__fkb", "school", "department", "company")
+
+    def is_teacher(self):
+        return self.block.teachers.filter(pk=self.request.user.pk).exists()
+
+
+def _blocks_with_fill(user):
+    return course_blocks_with_participation(course_blocks_for(user))
+
+
+class BlockDetailView(BlockMixin, TemplateView):
+    template_name = "scheduling/block_detail.html"
+    # Loaded once, with its fill (participant count) annotated.
+    scope = staticmethod(_blocks_with_fill)
+
+    def get_context_data(self, **kwargs):
+        user, block = self.request.user, self.block
+        enrollments = list(
+            block.enrollments.filter(employee__in=employees_for(user))
+            .select_related("employee__company", "plan_activity__plan")
+            .order_by("employee__name")
+        )
+        can_edit = can(user, Capability.EDIT, block)
+        other_blocks = (
+            CourseBlock.objects.filter(course=block.course, end_date__gte=timezone.localdate())
+            .exclude(pk=block.pk)
+            .exclude(status__in=[CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD])
+            .filter(pk__in=course_blocks_for(user).values("pk"))
+        )
+        return super().get_context_data(
+            course_block=block,
+            teachers=list(block.teachers.all()),
+            enrollments=enrollments,
+            # Conflicts name other companies' employees: only the schedulers see them.
+            conflicts=block_conflicts(block=block, teachers=list(block.teachers.all()))
+            if can_edit
+            else [],
+            can_edit=can_edit,
+            can_record_attendance=(can_edit or self.is_teacher())
+            and block.end_date <= timezone.localdate(),
+            move_form=MoveEnrollmentForm(blocks=other_blocks) if can_edit else None,
+            **kwargs,
+        )
+
+
+class BlockEnrollView(BlockMixin, View):
+    template_name = "scheduling/block_enroll.html"
+
+    def candidates(self):
+        user = self.request.user
+        activity_pk = parse_id(
+            self.request.GET.get("activity") or self.request.POST.get("activity")
+        )
+        self.activity = None
+        if activity_pk:
+            self.activity = get_object_or_404(
+                plan_activities_for(user).select_related("plan__partnership__company"),
+                pk=activity_pk,
+            )
+            if not can(user, Capability.EDIT, self.activity.plan):
+                raise PermissionDenied(_("Only the plan's coordinator enrols from it."))
+            # The plan is theirs, but the block must be too: one school's coordinator does
+            # not fill another school's blocks.
+            require(user, Capability.SCHEDULE_BLOCKS, self.block)
+            targets = activity_targets([self.activity.pk])[self.activity.pk]
+            return employees_for(user).filter(pk__in=targets).order_by("group__name", "name")
+        if not can(user, Capability.EDIT, self.block):
+            raise PermissionDenied(_("Your role does not allow enrolling on this block."))
+        return employees_for(user).filter(active=True).order_by("company__name", "name")
+
+    def render(self, form, conflicts=()):
+        enrolled = set(self.block.enrollments.values_list("employee_id", flat=True))
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "course_block": self.block,
+                "form": form,
+                "activity": self.activity,
+                "conflicts": conflicts,
+                "enrolled": enrolled,
+                "free": self.block.capacity
+                - self.block.enrollments.filter(status__in=services.ACTIVE).count(),
+            },
+        )
+
+    def get(self, request, pk):
+        candidates = self.candidates()
+        enrolled = set(self.block.enrollments.values_list("employee_id", flat=True))
+        initial = {"employees": [e.pk for e in candidates if e.pk not in enrolled]}
+        return self.render(EnrollForm(initial=initial, candidates=candidates))
+
+    def post(self, request, pk):
+        form = EnrollForm(request.POST, candidates=self.candidates())
+        if not form.is_valid():
+            return self.render(form)
+        try:
+            added = services.enrollments_add(
+                block=self.block,
+                employees=list(form.cleaned_data["employees"]),
+                activity=self.activity,
+                by=request.user,
+                confirm=form.cleaned_data["confirm_conflicts"],
+            )
+        except services.ConflictsNeedConfirmation as error:
+            return self.render(form, error.conflicts)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render(form)
+        messages.success(request, _("%(n)s employees were enrolled.") % {"n": len(added)})
+        return redirect("scheduling:block_detail", self.block.pk)
+
+
+class EnrollmentMoveView(BlockMixin, View):
+    """Move one place to another run of the course; clashes are shown and need a confirm."""
+
+    capability = Capability.SCHEDULE_BLOCKS
+    http_method_names = ["post"]
+    template_name = "scheduling/enrollment_move_confirm.html"
+
+    def post(self, request, pk, enrollment_pk):
+        enrollment = get_object_or_404(
+            self.block.enrollments.select_related("employee", "plan_activity__plan"),
+            pk=enrollment_pk,
+        )
+        form = MoveEnrollmentForm(request.POST, blocks=course_blocks_for(request.user))
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("to_block", [])))
+            return redirect("scheduling:block_detail", self.block.pk)
+        target = form.cleaned_data["to_block"]
+        require(request.user, Capability.SCHEDULE_BLOCKS, target)
+        try:
+            services.enrollment_move(
+                enrollment=enrollment,
+                to_block=target,
+                by=request.user,
+                confirm=form.cleaned_data["confirm_conflicts"],
+            )
+        except services.ConflictsNeedConfirmation as error:
+            context = {
+                "course_block": self.block,
+                "enrollment": enrollment,
+                "target": target,
+                "conflicts": error.conflicts,
+            }
+            return render(request, self.template_name, context)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("scheduling:block_detail", self.block.pk)
+        messages.success(request, _("The enrollment was moved."))
+        return redirect("scheduling:block_detail", target.pk)
+
+
+class AttendanceView(BlockMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if not (can(request.user, Capability.EDIT, self.block) or self.is_teacher()):
+            raise PermissionDenied(_("The block's teachers and coordinators record attendance."))
+        statuses = {
+            parse_id(key.removeprefix("attendance-")): value
+            for key, value in request.POST.items()
+            if key.startswith("attendance-") and parse_id(key.removeprefix("attendance-"))
+        }
+        try:
+            services.attendance_record(block=self.block, statuses=statuses, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attendance was saved."))
+        return redirect("scheduling:block_detail", self.block.pk)
+
+
+class ConflictsView(LoginRequiredMixin, TemplateView):
+    template_name = "scheduling/conflicts.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        blocks = course_blocks_for(user).filter(school__in=schools_for(user))
+        return super().get_context_data(
+            **upcoming_conflicts(blocks, today=timezone.localdate()), **kwargs
+        )
+
+
+class CalendarFeedsView(LoginRequiredMixin, View):
+    """The user's subscribable calendar links: create one, or replace a leaked one."""
+
+    template_name = "scheduling/calendar_feeds.html"
+
+    def get(self, request):
+        existing = {
+            (f.kind, f.company_id): f for f in CalendarFeed.objects.filter(user=request.user)
+        }
+        feeds = [
+            (kind, company, existing.get((kind, company.pk if company else None)))
+            for kind, company in available_feeds(request.user)
+        ]
+        return render(request, self.template_name, {"feeds": feeds})
+
+    def post(self, request):
+        kind, company_pk = request.POST.get("kind", ""), request.POST.get("company", "")
+        allowed = {(k, str(c.pk) if c else ""): c for k, c in available_feeds(request.user)}
+        if (kind, company_pk) not in allowed:
+            raise PermissionDenied(_("That calendar is not yours."))
+        feed = feed_get_or_create(user=request.user, kind=kind, company=allowed[(kind, company_pk)])
+        if request.POST.get("action") == "regenerate":
+            feed_regenerate(feed=feed)
+            messages.success(request, _("A new link was made; the old one no longer works."))
+        return redirect("scheduling:calendar_feeds")
+
+
+def calendar_feed(request, token):
+    """The .ics behind a secret link; no login (calendar apps cannot log in)."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    response = HttpResponse(
+        feed_ics(feed, host=request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
