@@ -9,47 +9,11 @@ from django.dispatch import receiver
 
 from accounts.models import (
     AuditEvent,
-    CompanyMembership,
-    CompanyRole,
-    SchoolMembership,
-    SchoolRole,
 )
 from accounts.services import audit_record
 
 SESSION_STARTED_AT = "_started_at"
 SESSION_LAST_SEEN = "_last_seen"
-# Whether the menu shows school-staff pages; read at login so pages need no query.
-SESSION_SCHOOL_STAFF = "_school_staff"
-# Which overviews the menu links to: the school dashboard, the network view, a company.
-SESSION_OVERVIEWS = "_overviews"
-
-
-def _overviews(user) -> dict:
-    school_roles = set(SchoolMembership.objects.filter(user=user).values_list("role", flat=True))
-    company = (
-        CompanyMembership.objects.filter(user=user, role__in=[CompanyRole.HR, CompanyRole.MANAGER])
-        .order_by("company__name")
-        .values_list("company_id", flat=True)
-        .first()
-    )
-    dashboard_roles = {SchoolRole.LEADER, SchoolRole.CONSULTANT, SchoolRole.COORDINATOR}
-    from accounts.access import led_schools
-
-    staff_of = led_schools(user).order_by("name").values_list("pk", flat=True).first()
-    people_of = (
-        CompanyMembership.objects.filter(user=user, role=CompanyRole.HR)
-        .order_by("company__name")
-        .values_list("company_id", flat=True)
-        .first()
-    )
-    return {
-        "dashboard": user.is_superuser or bool(school_roles & dashboard_roles),
-        "network": user.is_superuser or SchoolRole.CONSULTANT in school_roles,
-        "company": company,
-        # The people pages the menu links to: a leader's staff page, HR's colleagues.
-        "staff": staff_of,
-        "company_people": people_of,
-    }
 
 
 @receiver(user_logged_in)
@@ -58,10 +22,6 @@ def on_login(sender, request, user, **kwargs):
         now = time.time()
         request.session[SESSION_STARTED_AT] = now
         request.session[SESSION_LAST_SEEN] = now
-        request.session[SESSION_SCHOOL_STAFF] = user.is_superuser or (
-            SchoolMembership.objects.filter(user=user).exists()
-        )
-        request.session[SESSION_OVERVIEWS] = _overviews(user)
         from accounts.two_factor import remember_at_login
 
         remember_at_login(request, user)

@@ -9,17 +9,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.access import (
+from access import (
     Capability,
     can,
-    can_view_employees,
     companies_for,
     partnerships_for,
     personal_data_companies,
     registering_schools,
     schools_for,
 )
-from accounts.mixins import ScopedLoadMixin
+from access.mixins import ScopedLoadMixin
 from accounts.services import audit_download
 from core.pagination import paginate
 from core.tables import csv_response
@@ -82,7 +81,7 @@ class CompanyDetailView(CompanyMixin, TemplateView):
             can_edit=can(user, Capability.EDIT, company),
             can_manage_employees=can(user, Capability.MANAGE_EMPLOYEES, company),
             can_manage_people=can(user, Capability.MANAGE_PEOPLE, company),
-            can_view_employees=can_view_employees(user, company),
+            can_view_employees=can(user, Capability.VIEW_EMPLOYEES, company),
             blackout_weeks=list(company.blackout_weeks.all()),
             blackout_form=BlackoutWeekForm(),
             **kwargs,
@@ -211,7 +210,7 @@ class GroupFormView(CompanyChildFormView):
 
 class EmployeesMixin(CompanyMixin):
     def check_can_view_employees(self):
-        if not can_view_employees(self.request.user, self.company):
+        if not can(self.request.user, Capability.VIEW_EMPLOYEES, self.company):
             raise PermissionDenied(_("Your role does not give access to the employees."))
 
     def employees_url(self):

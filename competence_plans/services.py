@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import Capability, can, company_people
+from access import Capability, can, company_people
 from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record, audit_state_change
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.access import Capability, can, can_view_employees, partnerships_for, plans_for
-from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
+from access import Capability, can, partnerships_for, plans_for
+from access.mixins import ScopedLoadMixin, get_for_user_or_404
 from competence_plans.models import CompetencePlan
 from core.views import form_page_context
 
@@ -68,7 +68,7 @@ class PlanDetailView(PlanMixin, TemplateView):
             can_new_version=can(user, Capability.EDIT, plan)
             and plan.status in ("approved", "in_progress", "completed"),
             goal_form=GoalForm() if editable else None,
-            show_names=can_view_employees(user, plan.partnership.company),
+            show_names=can(user, Capability.VIEW_EMPLOYEES, plan.partnership.company),
             # Blocks are scheduled from an approved plan's AMU activities by its coordinator.
             can_schedule=plan.status in ("approved", "in_progress")
             and can(user, Capability.EDIT, plan),
@@ -309,7 +309,7 @@ class PlanNewVersionView(PlanMixin, View):
 
 class StaffMatrixView(PlanMixin, View):
     def get(self, request, pk):
-        if not can_view_employees(request.user, self.plan.partnership.company):
+        if not can(request.user, Capability.VIEW_EMPLOYEES, self.plan.partnership.company):
             raise PermissionDenied(_("Your role does not give access to the employees."))
         activities = _activities(self.plan)
         return render(

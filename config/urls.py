@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core import views as core_views
+from home import views as home_views
 
 # A database outage answers 503 "briefly unavailable" instead of the generic error page.
 handler500 = "core.errors.server_error"
@@ -10,7 +10,7 @@ admin.site.site_header = "Partnerskab"
 admin.site.site_title = "Partnerskab"
 
 urlpatterns = [
-    path("", core_views.HomeView.as_view(), name="home"),
+    path("", home_views.HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("companies/", include("companies.urls")),
     path("partnerships/", include("partnerships.urls")),

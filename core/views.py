@@ -1,18 +1,4 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.views.generic import TemplateView
-
-from .selectors import home_context
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["home"] = home_context(self.request.user, today=timezone.localdate())
-        return context
 
 
 def form_page_context(title, cancel_url, breadcrumbs, submit_label=None) -> dict:

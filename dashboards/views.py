@@ -1,7 +1,6 @@
 """School dashboard, network view, company view, and the block list behind numbers."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
@@ -10,40 +9,25 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts.access import (
+from access import (
+    Capability,
     companies_for,
     course_blocks_for,
+    dashboard_schools,
+    network_school_ids,
     partnerships_for,
+    reports_for,
+    require,
     roles_of,
 )
-from accounts.mixins import get_for_user_or_404
-from accounts.models import CompanyRole, SchoolRole
+from access.mixins import get_for_user_or_404
 from competence_plans.models import CompetencePlan
 from competence_plans.selectors import plans_figures
 from core.tables import csv_response
 from dashboards import selectors
 from dashboards.forms import BlockListFilterForm, DashboardFilterForm
 from evaluations import selectors as evaluation_selectors
-from reports.views import reports_for
 from scheduling.models import CourseBlock, Enrollment
-from schools.models import School
-
-DASHBOARD_ROLES = (SchoolRole.LEADER, SchoolRole.CONSULTANT, SchoolRole.COORDINATOR)
-
-
-def dashboard_schools(user, roles=None):
-    """The schools whose dashboard the user may see, and whether they see only their own
-    partnerships (a coordinator who is not also leader or consultant)."""
-    if user.is_superuser:
-        return School.objects.all(), False
-    roles = roles or roles_of(user)
-    memberships = [m for m in roles.school_memberships if m.role in DASHBOARD_ROLES]
-    if not memberships:
-        raise PermissionDenied(
-            _("The dashboard is for school leaders, consultants and coordinators.")
-        )
-    own_only = all(m.role == SchoolRole.COORDINATOR for m in memberships)
-    return School.objects.filter(pk__in=[m.school_id for m in memberships]), own_only
 
 
 class FilteredMixin(LoginRequiredMixin):
@@ -254,16 +238,12 @@ class NetworkView(FilteredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         user = request.user
         roles = roles_of(user)
-        consulting = [
-            m.school_id for m in roles.school_memberships if m.role == SchoolRole.CONSULTANT
-        ]
-        if not (user.is_superuser or consulting):
-            raise PermissionDenied(_("The network view is for consultants."))
+        consulting = network_school_ids(user, roles)
         form, filters, _own_only = self.filters(roles)
         valid = filters is not None
         rows = []
         if valid:
-            if not user.is_superuser:
+            if consulting is not None:
                 filters.schools = [s for s in filters.schools if s.pk in consulting]
             rows = selectors.per_school(partnerships_for(user), course_blocks_for(user), filters)
         if valid and request.GET.get("export") == "schools":
@@ -354,13 +334,12 @@ class CompanyDashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         company = get_for_user_or_404(companies_for, user, pk=kwargs["pk"])
-        roles = roles_of(user)
-        if not user.is_superuser and company.pk not in [
-            m.company_id
-            for m in roles.company_memberships
-            if m.role in (CompanyRole.HR, CompanyRole.MANAGER)
-        ]:
-            raise PermissionDenied(_("The company view is for the company's own HR and managers."))
+        require(
+            user,
+            Capability.VIEW_COMPANY_DASHBOARD,
+            company,
+            _("The company view is for the company's own HR and managers."),
+        )
         today = timezone.localdate()
         partnerships = list(
             partnerships_for(user)

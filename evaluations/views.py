@@ -17,7 +17,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from accounts.access import (
+from access import (
     Capability,
     can,
     course_blocks_for,
@@ -26,7 +26,7 @@ from accounts.access import (
     plans_for,
     schools_for,
 )
-from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
+from access.mixins import ScopedLoadMixin, get_for_user_or_404
 from evaluations import selectors, services
 from evaluations.forms import AnswerForm, ConclusionForm, PeriodForm, QuestionForm
 from evaluations.models import Conclusion, Invitation, Kind, Questionnaire
@@ -180,7 +180,7 @@ class PartnershipResultsView(ResultsView):
         )
         conclusion = Conclusion.objects.filter(partnership=partnership).first()
         may_edit = can(user, Capability.EDIT, partnership)
-        may_report = may_edit or can(user, Capability.APPROVE_AGREEMENT, partnership)
+        may_report = may_edit or can(user, Capability.MANAGE_PARTNERSHIP, partnership)
         return super().get_context_data(
             **self.results_context(
                 title=_("Evaluation of the partnership with %(company)s")

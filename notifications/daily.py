@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import school_people
+from access import school_people
 from accounts.models import SchoolRole, User
 from partnerships.models import ActionItem, Partnership
 from scheduling.models import PARTICIPATING_STATUSES, CourseBlock

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import can_manage_network
+from access import can_manage_network
 from accounts.models import SchoolMembership, User
 from companies.models import Contact
 from core.forms import DATETIME_LOCAL_FORMATS, DateInput, DateTimeInput, PlausibleDatesMixin

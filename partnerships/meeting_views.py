@@ -12,20 +12,22 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.access import (
+from access import (
     Capability,
     can,
+    coordinated_partnerships,
     experiences_for,
+    may_arrange_meetings,
+    may_log_experiences,
     meetings_for,
     partnerships_for,
+    schools_for,
 )
-from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
-from accounts.models import SchoolMembership
+from access.mixins import ScopedLoadMixin, get_for_user_or_404
 from accounts.services import audit_download
 from core.pagination import paginate
 from core.views import ServiceErrorsOnFormMixin, form_page_context
 from partnerships.models import ActionItem
-from schools.models import School
 
 from . import services
 from .meeting_forms import (
@@ -36,11 +38,6 @@ from .meeting_forms import (
     MeetingForm,
 )
 from .meeting_selectors import experience_search, meeting_ics, meeting_list
-
-
-def editable_partnerships(user):
-    visible = partnerships_for(user)
-    return visible if user.is_superuser else visible.filter(coordinator=user)
 
 
 class MeetingListView(LoginRequiredMixin, TemplateView):
@@ -69,9 +66,7 @@ class MeetingFormView(LoginRequiredMixin, ServiceErrorsOnFormMixin, FormView):
             self.meeting = get_for_user_or_404(
                 meetings_for, request.user, Capability.EDIT, pk=kwargs["pk"]
             )
-        elif not SchoolMembership.objects.filter(user=request.user).exists() and not (
-            request.user.is_superuser
-        ):
+        elif not may_arrange_meetings(request.user):
             raise PermissionDenied(_("Meetings are arranged by school staff."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -86,7 +81,7 @@ class MeetingFormView(LoginRequiredMixin, ServiceErrorsOnFormMixin, FormView):
         kwargs = {
             **super().get_form_kwargs(),
             "user": user,
-            "editable_partnerships": editable_partnerships(user),
+            "editable_partnerships": coordinated_partnerships(user),
             "visible_partnerships": partnerships_for(user),
         }
         if self.meeting:
@@ -238,17 +233,9 @@ class ExperienceListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             filter_form=form,
             page_obj=paginate(self.request, experiences),
-            can_add=user.is_superuser or SchoolMembership.objects.filter(user=user).exists(),
+            can_add=may_log_experiences(user),
             **kwargs,
         )
-
-
-def _author_schools(user):
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(
-        pk__in=SchoolMembership.objects.filter(user=user).values("school_id")
-    )
 
 
 class ExperienceFormView(LoginRequiredMixin, ServiceErrorsOnFormMixin, FormView):
@@ -263,7 +250,7 @@ class ExperienceFormView(LoginRequiredMixin, ServiceErrorsOnFormMixin, FormView)
             self.experience = get_for_user_or_404(
                 experiences_for, request.user, Capability.EDIT, pk=kwargs["pk"]
             )
-        elif not _author_schools(request.user).exists():
+        elif not schools_for(request.user).exists():
             raise PermissionDenied(_("Experiences are written by school staff."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -281,7 +268,7 @@ class ExperienceFormView(LoginRequiredMixin, ServiceErrorsOnFormMixin, FormView)
             "user": user,
             "partnerships": partnerships_for(user),
             "meetings": meetings_for(user),
-            "schools": _author_schools(user),
+            "schools": schools_for(user),
         }
         if self.experience:
             kwargs["instance"] = self.experience

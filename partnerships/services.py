@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import Capability, can, school_people
+from access import Capability, can, require, school_people
 from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
 from accounts.services import audit_record, audit_state_change
 from companies.models import Company
@@ -369,10 +369,12 @@ def partnership_hand_over(
     *, partnership: Partnership, new_coordinator: User, by: User, request=None
 ) -> Partnership:
     """Give the partnership a new tovholder: an explicit, audited act."""
-    if not (
-        can(by, Capability.EDIT, partnership) or can(by, Capability.APPROVE_AGREEMENT, partnership)
-    ):
-        raise PermissionDenied(_("Only the coordinator or a school leader can hand over."))
+    require(
+        by,
+        Capability.HAND_OVER,
+        partnership,
+        _("Only the coordinator or a school leader can hand over."),
+    )
     if not coordinator_candidates(partnership).filter(pk=new_coordinator.pk).exists():
         raise ValidationError(
             {"coordinator": _("The new coordinator must be a coordinator at one of the schools.")}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts.access import (
+from access import (
     Capability,
     can,
     companies_for,
@@ -18,9 +18,10 @@ from accounts.access import (
     partnerships_for,
     plans_for,
     registering_schools,
+    require,
     schools_for,
 )
-from accounts.mixins import ScopedLoadMixin
+from access.mixins import ScopedLoadMixin
 from accounts.models import SchoolMembership, SchoolRole, User
 from competence_plans.selectors import plans_figures
 from core.pagination import paginate
@@ -105,8 +106,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
             timeline=partnership_timeline(partnership),
             transitions=services.available_transitions(partnership=partnership, user=user),
             can_edit=can(user, Capability.EDIT, partnership),
-            can_hand_over=can(user, Capability.EDIT, partnership)
-            or can(user, Capability.APPROVE_AGREEMENT, partnership),
+            can_hand_over=can(user, Capability.HAND_OVER, partnership),
             today=timezone.localdate(),
             **kwargs,
         )
@@ -275,11 +275,12 @@ class PartnershipHandOverView(PartnershipMixin, PartnershipFormPageMixin, FormVi
 
     def check_may_hand_over(self):
         user = self.request.user
-        if not (
-            can(user, Capability.EDIT, self.partnership)
-            or can(user, Capability.APPROVE_AGREEMENT, self.partnership)
-        ):
-            raise PermissionDenied(_("Only the coordinator or a school leader can hand over."))
+        require(
+            user,
+            Capability.HAND_OVER,
+            self.partnership,
+            _("Only the coordinator or a school leader can hand over."),
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partnership": self.partnership}

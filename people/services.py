@@ -1,7 +1,7 @@
 """Inviting people and managing their access: every write of the people pages.
 
 Each function checks the actor's right to give or take the roles involved (one rule,
-accounts.access.grantable_roles), writes in one transaction, audits, and sends its
+access.grantable_roles), writes in one transaction, audits, and sends its
 e-mail only after the commit.
 """
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import company_people, grantable_roles, school_people
+from access import company_people, grantable_roles, school_people
 from accounts.models import (
     AuditEvent,
     CompanyMembership,

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts import throttle
-from accounts.access import (
+from access import (
     Capability,
     companies_for,
     grantable_roles,
@@ -26,7 +25,8 @@ from accounts.access import (
     led_schools,
     schools_for,
 )
-from accounts.mixins import ScopedLoadMixin
+from access.mixins import ScopedLoadMixin
+from accounts import throttle
 from accounts.services import client_address
 from companies.models import Company
 from core.pagination import paginate

@@ -4,22 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import employees_for, personal_data_companies
+from access import personal_data_employee
 from privacy import services
-
-
-def employee_for_personal_data(user, pk):
-    """404 outside what the user sees; 403 unless they are the company's HR (or admin)."""
-    employee = get_object_or_404(employees_for(user).select_related("company", "group"), pk=pk)
-    if not personal_data_companies(user).filter(pk=employee.company_id).exists():
-        raise PermissionDenied(_("Only the company's HR or an administrator handles this."))
-    return employee
 
 
 class AnonymiseForm(forms.Form):
@@ -33,7 +25,7 @@ class EmployeeDataView(LoginRequiredMixin, View):
     template_name = "privacy/employee.html"
 
     def get(self, request, pk):
-        employee = employee_for_personal_data(request.user, pk)
+        employee = personal_data_employee(request.user, pk)
         return self._render(request, employee, AnonymiseForm())
 
     def _render(self, request, employee, form, status=200):
@@ -57,7 +49,7 @@ class AnonymiseView(EmployeeDataView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         # Scope and capability first, so a GET answers 404/403 like every other page.
-        self.employee = employee_for_personal_data(request.user, kwargs["pk"])
+        self.employee = personal_data_employee(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, pk):

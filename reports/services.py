@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from accounts.access import can_view_employees
+from access import Capability, can
 from accounts.models import User
 from competence_plans.models import CompetencePlan
 from notifications import kinds
@@ -200,7 +200,7 @@ def _context(job: ReportJob) -> dict:
         )
         progress = plan_progress(plan, activities)
         # The same rule as the plan's page: names only for those who may see employees.
-        show_names = can_view_employees(job.requested_by, partnership.company)
+        show_names = can(job.requested_by, Capability.VIEW_EMPLOYEES, partnership.company)
         participants, blocks = _plan_participants(plan, show_names=show_names)
         context.update(
             show_names=show_names,

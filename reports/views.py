@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
@@ -10,32 +9,22 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import (
+from access import (
     Capability,
-    can,
     partnerships_for,
-    personal_data_companies,
+    personal_data_employee,
     plans_for,
+    reports_for,
+    require,
     schools_for,
 )
-from accounts.mixins import get_for_user_or_404
+from access.mixins import get_for_user_or_404
 from accounts.models import AuditEvent
 from accounts.services import audit_download, audit_record
 from evaluations.forms import PeriodForm
 from reports.models import ReportJob
 
 from . import services
-
-
-def reports_for(user):
-    """A user's own report jobs, and only while they still see the partnership (or, for a
-    school's report, while they still belong to the school)."""
-    return ReportJob.objects.filter(
-        Q(partnership__in=partnerships_for(user))
-        | Q(school__in=schools_for(user))
-        | Q(employee__company__in=personal_data_companies(user)),
-        requested_by=user,
-    ).select_related("plan", "partnership__company", "school", "employee")
 
 
 class ReportStartView(LoginRequiredMixin, View):
@@ -47,17 +36,16 @@ class ReportStartView(LoginRequiredMixin, View):
             subject = get_for_user_or_404(plans_for, user, Capability.DOWNLOAD, pk=pk)
         elif kind == ReportJob.Kind.PARTNERSHIP_STATUS:
             subject = get_for_user_or_404(partnerships_for, user, pk=pk)
-            if not (
-                can(user, Capability.EDIT, subject)
-                or can(user, Capability.APPROVE_AGREEMENT, subject)
-            ):
-                raise PermissionDenied(_("The status report is for coordinators and leaders."))
+            require(
+                user,
+                Capability.MANAGE_PARTNERSHIP,
+                subject,
+                _("The status report is for coordinators and leaders."),
+            )
         elif kind == ReportJob.Kind.EVALUATION:
             subject = get_for_user_or_404(partnerships_for, user, Capability.DOWNLOAD, pk=pk)
         elif kind == ReportJob.Kind.EMPLOYEE_EXPORT:
-            from privacy.views import employee_for_personal_data
-
-            subject = employee_for_personal_data(user, pk)
+            subject = personal_data_employee(user, pk)
         elif kind == ReportJob.Kind.SCHOOL_EVALUATION:
             subject = get_for_user_or_404(schools_for, user, pk=pk)
             period_form = PeriodForm(request.POST)

@@ -6,7 +6,7 @@ import secrets
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.access import course_blocks_for, roles_of
+from access import course_blocks_for, roles_of
 from accounts.models import CompanyRole, SchoolRole
 from core import ics
 from partnerships.models import Partnership

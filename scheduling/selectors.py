@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models import DecimalField as DecimalOutput
 
-from accounts.access import course_blocks_for
+from access import course_blocks_for
 from scheduling.models import PARTICIPATING_STATUSES, CourseBlock
 from schools.figures import aarselever
 

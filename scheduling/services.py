@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.access import company_people
+from access import company_people
 from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record
 from companies.models import Employee

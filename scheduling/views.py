@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import (
+from access import (
     Capability,
     can,
     companies_for,
@@ -19,15 +19,14 @@ from accounts.access import (
     employees_for,
     plan_activities_for,
     require,
+    scheduling_schools,
     schools_for,
 )
-from accounts.mixins import ScopedLoadMixin, get_for_user_or_404
-from accounts.models import SchoolMembership, SchoolRole
+from access.mixins import ScopedLoadMixin, get_for_user_or_404
 from competence_plans.selectors import activity_targets
 from core.validators import parse_id
 from core.views import add_service_error
 from scheduling.models import CalendarFeed, CourseBlock
-from schools.models import School
 
 from . import services
 from .conflicts import block_conflicts
@@ -41,16 +40,6 @@ from .forms import (
 from .selectors import course_blocks_with_participation, upcoming_conflicts, week_grid
 
 WEEKS_SHOWN = 8
-
-
-def scheduling_schools(user):
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(
-        pk__in=SchoolMembership.objects.filter(user=user, role=SchoolRole.COORDINATOR).values(
-            "school_id"
-        )
-    )
 
 
 class WeekPlanView(LoginRequiredMixin, TemplateView):
@@ -212,9 +201,6 @@ class BlockMixin(ScopedLoadMixin):
     object_name = "block"
     select_related = ("course__fkb", "school", "department", "company")
 
-    def is_teacher(self):
-        return self.block.teachers.filter(pk=self.request.user.pk).exists()
-
 
 def _blocks_with_fill(user):
     return course_blocks_with_participation(course_blocks_for(user))
@@ -248,7 +234,7 @@ class BlockDetailView(BlockMixin, TemplateView):
             if can_edit
             else [],
             can_edit=can_edit,
-            can_record_attendance=(can_edit or self.is_teacher())
+            can_record_attendance=(can_edit or can(user, Capability.RECORD_ATTENDANCE, block))
             and block.end_date <= timezone.localdate(),
             move_form=MoveEnrollmentForm(blocks=other_blocks) if can_edit else None,
             **kwargs,
@@ -367,8 +353,12 @@ class AttendanceView(BlockMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        if not (can(request.user, Capability.EDIT, self.block) or self.is_teacher()):
-            raise PermissionDenied(_("The block's teachers and coordinators record attendance."))
+        require(
+            request.user,
+            Capability.RECORD_ATTENDANCE,
+            self.block,
+            _("The block's teachers and coordinators record attendance."),
+        )
         statuses = {
             parse_id(key.removeprefix("attendance-")): value
             for key, value in request.POST.items()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import (
+from access import (
     amu_courses_for,
     can_manage_catalogue,
 )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 
-from core import views as core_views
+from home import views as home_views
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _home_fails_with(error, world, monkeypatch) -> Client:
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(core_views, "home_context", fail)
+    monkeypatch.setattr(home_views, "home_context", fail)
     client = Client(raise_request_exception=False)
     client.force_login(world["coordinator"])
     return client

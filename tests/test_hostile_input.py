@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
 
-from accounts.tests.test_permission_matrix import MATRIX, client_for
+from access.tests.test_permission_matrix import MATRIX, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from core.demo.base import DEMO_PASSWORD
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from core.tests.test_home import assert_valid_page
+from home.tests.test_home import assert_valid_page
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

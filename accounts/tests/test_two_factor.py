@@ -12,8 +12,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from access.tests.test_permission_matrix import MATRIX
 from accounts.models import AuditEvent, SchoolRole
-from accounts.tests.test_permission_matrix import MATRIX
 from tests.factories import SchoolMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -45,16 +45,6 @@ def duration(value) -> str:
 
 
 @register.filter
-def status_label(code: str) -> str:
-    """The translated label of a partnership or plan status code (for audit data)."""
-    from competence_plans.models import CompetencePlan
-    from partnerships.models import Partnership
-
-    labels = {**dict(CompetencePlan.Status.choices), **dict(Partnership.Status.choices)}
-    return labels.get(code, code or "–")
-
-
-@register.filter
 def iso_week_label(day) -> str:
     """'uge 6, 2027' for a date: the unit schools plan in."""
     from django.utils.translation import gettext

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from core.tests.test_home import assert_valid_page
+from home.tests.test_home import assert_valid_page
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import companies_for
+from access import companies_for
 from accounts.models import AuditEvent, CompanyMembership, SchoolMembership, User, UserSession
 from companies.models import Contact
 from people import services

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from access.tests.test_permission_matrix import MATRIX, PERSONAS, client_for
 from accounts.models import AuditEvent
-from accounts.tests.test_permission_matrix import MATRIX, PERSONAS, client_for
 from competence_plans.models import PlanComment
 from competence_plans.selectors import plan_figures
 from evaluations import selectors as evaluation_selectors

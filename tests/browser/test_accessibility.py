@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from competence_plans.models import CompetenceGoal
-from core.demo.base import DEMO_PASSWORD
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.seed import seed_demo
 from evaluations.models import Invitation
 from partnerships.models import Meeting
 from people.services import invitation_create

@@ -4,8 +4,8 @@ the blocks behind it."""
 import pytest
 from django.utils import timezone
 
-from core.demo.base import DEMO_PASSWORD
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.seed import seed_demo
 from scheduling.models import CourseBlock
 from schools.models import Department
 

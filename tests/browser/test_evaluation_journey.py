@@ -5,7 +5,7 @@ import pytest
 from django.db.models import Count
 
 from config.celery import app as celery_app
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 from evaluations.models import Kind, Response
 from evaluations.tests.helpers import answer, invite
 from scheduling.models import CourseBlock

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from companies.models import BlackoutWeek
-from core.demo.base import DEMO_PASSWORD
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.seed import seed_demo
 from scheduling.models import CourseBlock, Enrollment
 
 from .conftest import screenshot

@@ -7,7 +7,7 @@ from django.core import mail
 from accounts.models import User
 from competence_plans.models import CompetencePlan
 from competence_plans.services import plan_new_version
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 from notifications.models import Notification
 
 from .conftest import screenshot

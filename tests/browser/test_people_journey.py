@@ -11,11 +11,11 @@ from django.core import mail
 from django.utils import timezone
 from django_otp.oath import totp
 
-from accounts.access import partnerships_for
+from access import partnerships_for
 from accounts.models import User
 from companies.models import Company, Contact, EmployeeGroup
 from competence_plans.models import CompetencePlan, PlanActivity
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 from partnerships.models import Partnership
 from scheduling.models import CourseBlock
 from schools.models import AmuCourse

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from competence_plans.models import CompetencePlan
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 from partnerships.models import Partnership
 from scheduling.models import CourseBlock
 

@@ -4,8 +4,8 @@ languages, with screenshots."""
 import pytest
 
 from companies.models import Employee
-from core.demo.base import DEMO_PASSWORD
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 from .conftest import screenshot
 from .test_accessibility import audit

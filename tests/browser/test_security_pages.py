@@ -1,7 +1,7 @@
 import pytest
 
-from core.demo.base import DEMO_PASSWORD
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 from .conftest import screenshot
 from .test_login_journey import log_in

@@ -9,7 +9,7 @@ import time_machine
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 
 from .conftest import screenshot
 from .test_login_journey import log_in

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from companies.models import Company
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 from partnerships.models import Partnership
 
 from .conftest import screenshot

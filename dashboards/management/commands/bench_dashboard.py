@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 
 
 class Rollback(Exception):

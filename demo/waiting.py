@@ -5,7 +5,7 @@ so seeding sends no mail."""
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import company_people, school_people
+from access import company_people, school_people
 from accounts.models import CompanyRole, SchoolRole
 from competence_plans.models import CompetencePlan
 from notifications import kinds

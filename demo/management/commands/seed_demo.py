@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo.base import DEMO_PASSWORD
-from core.demo.data import SCHOOLS
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.data import SCHOOLS
+from demo.seed import seed_demo
 from schools.models import School
 
 

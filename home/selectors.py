@@ -7,7 +7,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import meetings_for, partnerships_for, plans_for, roles_of
+from access import meetings_for, partnerships_for, plans_for, roles_of
 from accounts.models import SchoolRole
 from competence_plans.selectors import plans_figures
 from notifications.services import waiting_for

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.generic import DetailView
 
-from accounts import access
-from accounts.access import Capability, can, require
-from accounts.mixins import ScopedObjectMixin, get_for_user_or_404
+import access
+from access import Capability, can, require
+from access.mixins import ScopedObjectMixin, get_for_user_or_404
 from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -207,12 +207,88 @@ CAPABILITIES = [
     ("coordinator", Capability.EDIT, "experience_a", True),  # the author
     ("leader", Capability.EDIT, "experience_a", False),
     ("admin", Capability.APPROVE_PLAN, "plan_b", True),
+    # "Coordinator or leader of the lead school": hand-over, status and evaluation reports.
+    ("coordinator", Capability.HAND_OVER, "partnership_a", True),
+    ("leader", Capability.HAND_OVER, "partnership_a", True),
+    ("other_leader", Capability.HAND_OVER, "partnership_a", False),
+    ("other_coordinator", Capability.HAND_OVER, "partnership_a", False),
+    ("consultant", Capability.HAND_OVER, "partnership_a", False),
+    ("hr", Capability.HAND_OVER, "partnership_a", False),
+    ("coordinator", Capability.MANAGE_PARTNERSHIP, "plan_a", True),
+    ("leader", Capability.MANAGE_PARTNERSHIP, "partnership_a", True),
+    ("teacher", Capability.MANAGE_PARTNERSHIP, "partnership_a", False),
+    ("hr", Capability.MANAGE_PARTNERSHIP, "partnership_a", False),
+    # Personal data and the company overview are the company's own.
+    ("hr", Capability.VIEW_EMPLOYEES, "company_a", True),
+    ("coordinator", Capability.VIEW_EMPLOYEES, "company_a", True),
+    ("leader", Capability.VIEW_EMPLOYEES, "company_a", True),
+    ("consultant", Capability.VIEW_EMPLOYEES, "company_a", False),
+    ("teacher", Capability.VIEW_EMPLOYEES, "company_a", False),
+    ("other_hr", Capability.VIEW_EMPLOYEES, "company_a", False),
+    ("other_leader", Capability.VIEW_EMPLOYEES, "company_a", False),
+    ("hr", Capability.HANDLE_PERSONAL_DATA, "company_a", True),
+    ("hr", Capability.HANDLE_PERSONAL_DATA, "company_b", False),
+    ("coordinator", Capability.HANDLE_PERSONAL_DATA, "company_a", False),
+    ("hr", Capability.VIEW_COMPANY_DASHBOARD, "company_a", True),
+    ("hr", Capability.VIEW_COMPANY_DASHBOARD, "company_b", False),
+    ("coordinator", Capability.VIEW_COMPANY_DASHBOARD, "company_a", False),
+    # Attendance: the block's teachers and its school's coordinators.
+    ("teacher", Capability.RECORD_ATTENDANCE, "block_a", True),
+    ("teacher", Capability.RECORD_ATTENDANCE, "block_b", False),
+    ("coordinator", Capability.RECORD_ATTENDANCE, "block_a", True),
+    ("coordinator", Capability.RECORD_ATTENDANCE, "block_b", False),
+    ("leader", Capability.RECORD_ATTENDANCE, "block_a", False),
+    ("hr", Capability.RECORD_ATTENDANCE, "block_a", False),
 ]
 
 
 @pytest.mark.parametrize(("persona", "capability", "key", "allowed"), CAPABILITIES)
 def test_capabilities(tenants, persona, capability, key, allowed):
     assert can(tenants[persona], capability, tenants[key]) is allowed
+
+
+def test_a_manager_reads_but_does_not_act_for_the_company(tenants):
+    from accounts.models import CompanyRole
+    from tests.factories import CompanyMembershipFactory
+
+    company = tenants["company_a"]
+    manager = CompanyMembershipFactory(company=company, role=CompanyRole.MANAGER).user
+    assert can(manager, Capability.VIEW, tenants["partnership_a"])
+    assert can(manager, Capability.VIEW_COMPANY_DASHBOARD, company)
+    assert can(manager, Capability.VIEW_EMPLOYEES, company)
+    assert not can(manager, Capability.HANDLE_PERSONAL_DATA, company)
+    assert not can(manager, Capability.APPROVE_PLAN, tenants["plan_a"])
+    assert not can(manager, Capability.MANAGE_EMPLOYEES, company)
+    assert not can(manager, Capability.VIEW_COMPANY_DASHBOARD, tenants["company_b"])
+
+
+def test_a_joining_schools_leader_reads_but_does_not_lead(tenants):
+    """A school that joins a partnership (not its lead school): its leader sees the
+    partnership and its employees, but neither approves nor hands over."""
+    from accounts.models import SchoolRole
+    from tests.factories import SchoolFactory, SchoolMembershipFactory
+
+    joining = SchoolFactory()
+    tenants["partnership_a"].other_schools.add(joining)
+    leader = SchoolMembershipFactory(school=joining, role=SchoolRole.LEADER).user
+    partnership = tenants["partnership_a"]
+    assert access.partnerships_for(leader).filter(pk=partnership.pk).exists()
+    assert can(leader, Capability.VIEW_EMPLOYEES, tenants["company_a"])
+    assert not can(leader, Capability.APPROVE_AGREEMENT, partnership)
+    assert not can(leader, Capability.HAND_OVER, partnership)
+    assert not can(leader, Capability.MANAGE_PARTNERSHIP, partnership)
+
+
+def test_an_inactive_user_may_do_nothing_even_as_coordinator(tenants):
+    coordinator = tenants["coordinator"]
+    coordinator.is_active = False
+    assert not can(coordinator, Capability.EDIT, tenants["partnership_a"])
+    assert not can(coordinator, Capability.HAND_OVER, tenants["partnership_a"])
+
+
+def test_an_object_without_rules_is_a_programming_error(tenants):
+    with pytest.raises(TypeError):
+        can(tenants["coordinator"], Capability.VIEW, tenants["employee_a"])
 
 
 def test_network_and_catalogue_management_helpers(tenants):
@@ -246,7 +322,7 @@ class PartnershipEditProbe(ScopedObjectMixin, DetailView):
     model = Partnership
     scope = staticmethod(access.partnerships_for)
     capability = Capability.EDIT
-    template_name = "core/home.html"
+    template_name = "home/home.html"
 
     def render_to_response(self, context, **kwargs):
         from django.http import HttpResponse

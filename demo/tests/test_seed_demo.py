@@ -10,8 +10,8 @@ from accounts.models import User
 from companies.models import Company
 from companies.validators import is_valid_cvr
 from competence_plans.models import PlanActivity
-from core.demo.base import DEMO_PASSWORD
-from core.demo.seed import seed_demo
+from demo.base import DEMO_PASSWORD
+from demo.seed import seed_demo
 from partnerships.models import Partnership
 from scheduling.models import CourseBlock, Enrollment
 from schools.models import AmuCourse, School

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.access import Capability, require
+from access import Capability, require
 
 
 def get_for_user_or_404(

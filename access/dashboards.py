@@ -1,0 +1,37 @@
+"""Who sees which school dashboard and the network view."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from accounts.models import SchoolRole
+
+from .roles import Roles, model, roles_of
+
+DASHBOARD_ROLES = (SchoolRole.LEADER, SchoolRole.CONSULTANT, SchoolRole.COORDINATOR)
+
+
+def dashboard_schools(user, roles: Roles | None = None):
+    """The schools whose dashboard the user may see, and whether they see only their own
+    partnerships (a coordinator who is not also leader or consultant). 403 for others."""
+    School = model("schools.School")
+    if user.is_superuser:
+        return School.objects.all(), False
+    roles = roles or roles_of(user)
+    memberships = [m for m in roles.school_memberships if m.role in DASHBOARD_ROLES]
+    if not memberships:
+        raise PermissionDenied(
+            _("The dashboard is for school leaders, consultants and coordinators.")
+        )
+    own_only = all(m.role == SchoolRole.COORDINATOR for m in memberships)
+    return School.objects.filter(pk__in=[m.school_id for m in memberships]), own_only
+
+
+def network_school_ids(user, roles: Roles) -> list[int] | None:
+    """The schools a consultant compares in the network view (None: every school, for an
+    administrator). 403 for everyone else."""
+    if user.is_superuser:
+        return None
+    consulting = roles.school_ids(SchoolRole.CONSULTANT)
+    if not consulting:
+        raise PermissionDenied(_("The network view is for consultants."))
+    return consulting

@@ -1,0 +1,43 @@
+"""Course blocks: the school's week plan, the teachers', the companies'."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import SchoolRole
+
+from .capabilities import Capability, rule_for
+from .roles import active, company_ids, distinct, has_school_role, model, school_ids
+
+
+def course_blocks_for(user) -> QuerySet:
+    """School staff read their school's week plan; teachers the blocks they teach;
+    company users the blocks their employees attend or that run at their company."""
+    CourseBlock = model("scheduling.CourseBlock")
+    if not active(user):
+        return CourseBlock.objects.none()
+    if user.is_superuser:
+        return CourseBlock.objects.all()
+    companies = company_ids(user)
+    return distinct(
+        CourseBlock,
+        CourseBlock.objects.filter(
+            Q(school__in=school_ids(user))
+            | Q(teachers=user)
+            | Q(company__in=companies)
+            | Q(enrollments__employee__company__in=companies)
+        ),
+    )
+
+
+@rule_for("scheduling.CourseBlock")
+def block_rule(user, capability: str, block) -> bool:
+    if capability == Capability.VIEW:
+        return course_blocks_for(user).filter(pk=block.pk).exists()
+    if capability in (Capability.EDIT, Capability.SCHEDULE_BLOCKS):
+        return has_school_role(user, [block.school_id], SchoolRole.COORDINATOR)
+    if capability in (Capability.PRINT_EVALUATION_SHEETS, Capability.RECORD_ATTENDANCE):
+        # Its teachers, and the coordinators of its school.
+        return (
+            has_school_role(user, [block.school_id], SchoolRole.COORDINATOR)
+            or block.teachers.filter(pk=user.pk).exists()
+        )
+    return False
