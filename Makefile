@@ -34,9 +34,11 @@ run: $(VENV)/.runtime.stamp
 test: $(VENV)/.dev.stamp
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## lint: ruff, and the apps' layers (.importlinter; docs/architecture.md)
 lint: $(VENV)/.dev.stamp
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev.stamp
 	$(BIN)/ruff check --fix .

@@ -21,6 +21,11 @@ from tests.factories import (
 @pytest.fixture
 def world(db):
     """Two schools, two companies, one partnership each, and a user per role."""
+    return build_world()
+
+
+def build_world() -> dict:
+    """The `world` fixture's data (also built once per module by the permission matrix)."""
     from accounts.models import CompanyRole, SchoolRole
 
     school_a, school_b = SchoolFactory(), SchoolFactory()
@@ -108,6 +113,11 @@ def tenants(world):
     """`world` plus, for each side (a and b): a plan, employees, a course block with
     an enrollment, a partnership meeting, an internal forum, an experience for the
     school; and one network meeting and one network-wide experience across both."""
+    return build_tenants(world)
+
+
+def build_tenants(world: dict) -> dict:
+    """The `tenants` fixture's data, on top of build_world()."""
     import datetime as dt
 
     from django.utils import timezone

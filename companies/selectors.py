@@ -2,7 +2,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from companies.models import Company, Employee, EmployeeGroup
-from partnerships.models import Partnership
 
 
 def company_list(companies: QuerySet[Company], *, filters: dict) -> QuerySet[Company]:
@@ -22,6 +21,8 @@ def company_list(companies: QuerySet[Company], *, filters: dict) -> QuerySet[Com
             | Q(partnerships__other_schools=school)
             | Q(registered_by=school)
         ).distinct()
+    # Partnerships belong to the app above this one: read through the company's relation.
+    Partnership = Company._meta.get_field("partnerships").related_model
     active = Partnership.objects.filter(company=OuterRef("pk"), status=Partnership.Status.ACTIVE)
     companies = companies.annotate(has_active_partnership=Exists(active))
     if (has_active := filters.get("active_partnership")) in ("yes", "no"):

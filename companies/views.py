@@ -13,7 +13,6 @@ from access import (
     Capability,
     can,
     companies_for,
-    partnerships_for,
     personal_data_companies,
     registering_schools,
     schools_for,
@@ -24,7 +23,6 @@ from core.pagination import paginate
 from core.tables import csv_response
 from core.validators import parse_id
 from core.views import FormPageMixin
-from partnerships.selectors import partnership_rows
 
 from . import services
 from .forms import (
@@ -72,12 +70,10 @@ class CompanyDetailView(CompanyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, company = self.request.user, self.company
-        partnerships = partnership_rows(partnerships_for(user).filter(company=company))
         return super().get_context_data(
             company=company,
             contacts=list(company.contacts.order_by("name")),
             groups=list(employee_groups_with_counts(company)),
-            partnerships=list(partnerships.order_by("-last_activity_at")),
             can_edit=can(user, Capability.EDIT, company),
             can_manage_employees=can(user, Capability.MANAGE_EMPLOYEES, company),
             can_manage_people=can(user, Capability.MANAGE_PEOPLE, company),

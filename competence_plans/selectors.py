@@ -27,6 +27,12 @@ class PlanFigures:
 EMPTY_FIGURES = PlanFigures(0, Decimal(0), Decimal(0))
 
 
+def _enrollment_model():
+    """Enrollments belong to scheduling, above this app: they are read through the
+    plan activity's own reverse relation, never by importing scheduling."""
+    return PlanActivity._meta.get_field("enrollments").related_model
+
+
 def plans_figures(plans: list[CompetencePlan]) -> dict[int, PlanFigures]:
     """Figures for many plans in three queries, whatever their number.
 
@@ -82,7 +88,7 @@ def activity_targets(activity_ids) -> dict[int, set[int]]:
 
 
 def _enrollment_states(plan: CompetencePlan) -> dict[tuple[int, int], str]:
-    from scheduling.models import Enrollment
+    Enrollment = _enrollment_model()
 
     return {
         (activity_id, employee_id): status
@@ -101,7 +107,7 @@ class Progress:
 
 def plan_progress(plan: CompetencePlan, activities: list[PlanActivity]) -> dict[int, Progress]:
     """Per activity: targeted people, those placed on a block, those who completed it."""
-    from scheduling.models import Enrollment
+    Enrollment = _enrollment_model()
 
     targets = activity_targets([a.pk for a in activities])
     placed_by_activity: dict[int, list[str]] = defaultdict(list)
@@ -131,7 +137,7 @@ class MatrixGroup:
 def staff_matrix(plan: CompetencePlan, activities: list[PlanActivity]) -> list[MatrixGroup]:
     """Employees (rows, by group) × activities (columns). A cell is "" (not in the plan),
     "planned", "enrolled", "completed" or "no_show"."""
-    from scheduling.models import Enrollment
+    Enrollment = _enrollment_model()
 
     company = plan.partnership.company
     targets = activity_targets([a.pk for a in activities])

@@ -2,14 +2,11 @@
 the lifecycle (draft → proposed → approved or sent back → in progress → completed)
 and new versions of approved plans."""
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +14,7 @@ from access import Capability, can, company_people
 from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record, audit_state_change
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment
+from core.lifecycle import Lifecycle, Transition
 from notifications import kinds
 from notifications import services as notifications
 from partnerships.models import Partnership
@@ -180,84 +178,74 @@ def activity_move(*, activity: PlanActivity, direction: int) -> None:
 # --- lifecycle -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanTransition:
-    name: str
-    label: Promise
-    sources: frozenset[str]
-    target: str
-    capability: str
-    style: str = "outline-primary"
+def _needs_goal(plan: CompetencePlan) -> str | None:
+    return None if plan.goals.exists() else _("Add at least one competence goal.")
 
 
-PLAN_TRANSITIONS = {
-    t.name: t
-    for t in [
-        PlanTransition(
+def _needs_activity(plan: CompetencePlan) -> str | None:
+    return None if plan.activities.exists() else _("Add at least one activity.")
+
+
+PLAN_LIFECYCLE = Lifecycle(
+    [
+        Transition(
             "propose",
             gettext_lazy("Propose to the company"),
             frozenset({Status.DRAFT}),
             Status.PROPOSED,
             Capability.EDIT,
-            "primary",
+            (_needs_goal, _needs_activity),
+            tone="primary",
         ),
-        PlanTransition(
+        Transition(
             "withdraw",
             gettext_lazy("Withdraw the proposal"),
             frozenset({Status.PROPOSED}),
             Status.DRAFT,
             Capability.EDIT,
-            "outline-secondary",
+            tone="quiet",
         ),
-        PlanTransition(
+        Transition(
             "approve",
             gettext_lazy("Approve the plan"),
             frozenset({Status.PROPOSED}),
             Status.APPROVED,
             Capability.APPROVE_PLAN,
-            "success",
+            tone="approve",
         ),
-        PlanTransition(
+        Transition(
             "send_back",
             gettext_lazy("Send back with comments"),
             frozenset({Status.PROPOSED}),
             Status.DRAFT,
             Capability.APPROVE_PLAN,
-            "outline-danger",
+            tone="reject",
+            comment_required=gettext_lazy("Write what should change before sending the plan back."),
         ),
-        PlanTransition(
+        Transition(
             "start",
             gettext_lazy("Start the plan"),
             frozenset({Status.APPROVED}),
             Status.IN_PROGRESS,
             Capability.EDIT,
         ),
-        PlanTransition(
+        Transition(
             "complete",
             gettext_lazy("Mark as completed"),
             frozenset({Status.IN_PROGRESS}),
             Status.COMPLETED,
             Capability.EDIT,
         ),
-    ]
-}
+    ],
+    can=can,
+    refused=lambda plan: (
+        _("A plan that is “%(status)s” cannot do that.") % {"status": plan.get_status_display()}
+    ),
+)
 
 
-def available_plan_transitions(*, plan: CompetencePlan, user: User) -> list[PlanTransition]:
-    return [
-        t
-        for t in PLAN_TRANSITIONS.values()
-        if plan.status in t.sources and can(user, t.capability, plan)
-    ]
-
-
-def _proposal_problems(plan: CompetencePlan) -> list[str]:
-    problems = []
-    if not plan.goals.exists():
-        problems.append(_("Add at least one competence goal."))
-    if not plan.activities.exists():
-        problems.append(_("Add at least one activity."))
-    return problems
+def available_plan_transitions(*, plan: CompetencePlan, user: User) -> list[Transition]:
+    return PLAN_LIFECYCLE.available(plan, user)
 
 
 @transaction.atomic
@@ -265,17 +253,7 @@ def plan_transition(
     *, plan: CompetencePlan, name: str, by: User, comment: str = "", request=None
 ) -> CompetencePlan:
     plan = CompetencePlan.objects.select_for_update().get(pk=plan.pk)
-    transition = PLAN_TRANSITIONS.get(name)
-    if transition is None or plan.status not in transition.sources:
-        raise ValidationError(
-            _("A plan that is “%(status)s” cannot do that.") % {"status": plan.get_status_display()}
-        )
-    if not can(by, transition.capability, plan):
-        raise PermissionDenied(_("Your role does not allow this step."))
-    if name == "propose" and (problems := _proposal_problems(plan)):
-        raise ValidationError(problems)
-    if name == "send_back" and not comment.strip():
-        raise ValidationError(_("Write what should change before sending the plan back."))
+    transition = PLAN_LIFECYCLE.check(plan, name, by=by, comment=comment)
     old = plan.status
     plan.status = transition.target
     if name == "approve":
@@ -319,6 +297,35 @@ def _tell(plan: CompetencePlan, step: str, *, by: User, comment: str) -> None:
             actor=by,
             message=comment,
         )
+
+
+# --- the lifecycle's steps, named for the act -----------------------------------------
+
+
+def plan_propose(*, plan: CompetencePlan, by: User, request=None) -> CompetencePlan:
+    return plan_transition(plan=plan, name="propose", by=by, request=request)
+
+
+def plan_withdraw(*, plan: CompetencePlan, by: User, request=None) -> CompetencePlan:
+    return plan_transition(plan=plan, name="withdraw", by=by, request=request)
+
+
+def plan_approve(
+    *, plan: CompetencePlan, by: User, comment: str = "", request=None
+) -> CompetencePlan:
+    return plan_transition(plan=plan, name="approve", by=by, comment=comment, request=request)
+
+
+def plan_send_back(*, plan: CompetencePlan, by: User, comment: str, request=None) -> CompetencePlan:
+    return plan_transition(plan=plan, name="send_back", by=by, comment=comment, request=request)
+
+
+def plan_start(*, plan: CompetencePlan, by: User, request=None) -> CompetencePlan:
+    return plan_transition(plan=plan, name="start", by=by, request=request)
+
+
+def plan_complete(*, plan: CompetencePlan, by: User, request=None) -> CompetencePlan:
+    return plan_transition(plan=plan, name="complete", by=by, request=request)
 
 
 def plan_comment(*, plan: CompetencePlan, by: User, body: str) -> PlanComment:

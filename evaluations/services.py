@@ -26,8 +26,8 @@ from evaluations.models import (
 )
 from notifications import kinds
 from notifications import services as notifications
-from notifications.daily import block_coordinators
 from scheduling.models import CourseBlock, Enrollment
+from scheduling.selectors import block_coordinators
 
 logger = logging.getLogger(__name__)
 

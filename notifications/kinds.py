@@ -80,4 +80,3 @@ KINDS = {
 }
 
 # Kinds whose e-mail carries the meeting's calendar file.
-WITH_CALENDAR_FILE = {MEETING_INVITATION.name, MEETING_CHANGED.name, MEETING_CANCELLED.name}

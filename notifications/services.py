@@ -5,7 +5,6 @@ a failing mail server left unsent, so the step itself never fails on mail."""
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,10 +17,9 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.mail import send_templated
-from partnerships.meeting_selectors import meeting_ics
-from partnerships.models import Meeting
 
-from .kinds import KINDS, WITH_CALENDAR_FILE, Kind
+from . import hooks
+from .kinds import KINDS, Kind
 from .models import Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -118,17 +116,6 @@ def _send(
     )
 
 
-def _calendar_file(kind_name: str, target_type_id: int, target_id: str):
-    """The meeting's .ics for meeting kinds (a cancellation cancels it in calendars)."""
-    if kind_name not in WITH_CALENDAR_FILE:
-        return None
-    meeting = Meeting.objects.filter(pk=target_id).first()
-    if meeting is None or target_type_id != ContentType.objects.get_for_model(Meeting).pk:
-        return None
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return ("meeting.ics", meeting_ics(meeting, host=host), "text/calendar")
-
-
 def email_outsiders(kind: Kind, *, target: Model, url: str, addresses: list[str]) -> None:
     """People without a login (company contacts on a meeting): an e-mail only, in the
     installation's language, kept as a row like everyone's so that it is retried."""
@@ -148,9 +135,7 @@ def email_outsiders(kind: Kind, *, target: Model, url: str, addresses: list[str]
 
 def _deliver_one(notification: Notification) -> None:
     kind = KINDS[notification.kind]
-    attachment = _calendar_file(
-        notification.kind, notification.target_type_id, notification.target_id
-    )
+    attachment = hooks.attachment(notification)
     user = notification.recipient
     if user is None:
         with translation.override(settings.LANGUAGE_CODE):

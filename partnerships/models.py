@@ -320,3 +320,14 @@ class Experience(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+# The apps above this one (competence_plans, scheduling) own plans and enrollments; the
+# partnership reads them through its own reverse relations, never by importing them.
+def plan_model():
+    return Partnership._meta.get_field("plans").related_model
+
+
+def enrollment_model():
+    activity = plan_model()._meta.get_field("activities").related_model
+    return activity._meta.get_field("enrollments").related_model

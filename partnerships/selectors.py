@@ -6,8 +6,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import AuditEvent, SchoolMembership
 from companies.models import Company
-from competence_plans.models import CompetencePlan
-from partnerships.models import ActionItem, Partnership
+from partnerships.models import ActionItem, Partnership, plan_model
 
 
 def partnerships_of_schools(schools) -> QuerySet[Partnership]:
@@ -26,7 +25,7 @@ def _count_subquery(queryset) -> Coalesce:
 def partnership_rows(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """Partnerships with what a list row shows, in one query."""
     return partnerships.select_related("company", "lead_school", "coordinator").annotate(
-        plan_count=_count_subquery(CompetencePlan.objects.filter(partnership=OuterRef("pk"))),
+        plan_count=_count_subquery(plan_model().objects.filter(partnership=OuterRef("pk"))),
         open_action_count=_count_subquery(
             ActionItem.objects.filter(partnership=OuterRef("pk"), done=False)
         ),
@@ -77,7 +76,7 @@ COMPANY_PEOPLE_EVENTS = (
 def partnership_timeline(partnership: Partnership, *, limit: int = 30):
     """What happened: audit events on the partnership and its plans, newest first."""
     partnership_type = ContentType.objects.get_for_model(Partnership)
-    plan_type = ContentType.objects.get_for_model(CompetencePlan)
+    plan_type = ContentType.objects.get_for_model(plan_model())
     company_type = ContentType.objects.get_for_model(Company)
     plan_ids = [str(pk) for pk in partnership.plans.values_list("pk", flat=True)]
     return list(

@@ -1,11 +1,11 @@
 """Writes for partnerships: creation, editing, the agreement lifecycle, hand-over.
 
-The lifecycle is a state machine (TRANSITIONS): each transition names the states it
-leaves, the state it enters, the capability it needs and what must be filled in.
-Anything else is refused with a ValidationError whose message the user can act on.
+The lifecycle is a state machine (LIFECYCLE, on core.lifecycle): each transition names
+the states it leaves, the state it enters, the capability it needs and what must be
+filled in. Anything else is refused with a ValidationError whose message the user can
+act on. Each step also has a service named for the act (`partnership_conclude`, …).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,11 +20,18 @@ from access import Capability, can, require, school_people
 from accounts.models import AuditEvent, SchoolMembership, SchoolRole, User
 from accounts.services import audit_record, audit_state_change
 from companies.models import Company
-from competence_plans.models import CompetencePlan
+from core.lifecycle import Lifecycle, Transition
 from notifications import kinds
 from notifications import services as notifications
-from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
-from scheduling.models import PARTICIPATING_STATUSES, CourseBlock, Enrollment
+from partnerships.models import (
+    ActionItem,
+    Experience,
+    Meeting,
+    Partnership,
+    Theme,
+    enrollment_model,
+    plan_model,
+)
 from schools.models import School
 
 Status = Partnership.Status
@@ -51,24 +57,8 @@ def _needs_end_date(p: Partnership) -> str | None:
     return None if p.end_date else _("Set the end date before concluding.")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Promise
-    sources: frozenset[str]
-    target: str | None  # None: back to the status before the pause
-    capability: str
-    requirements: tuple[Callable[[Partnership], str | None], ...] = field(default=())
-    style: str = "outline-primary"
-    # Far-reaching steps ask first, on a page that says what will happen.
-    confirm: bool = False
-    # Steps that must say why (the comment reaches the coordinator).
-    needs_comment: bool = False
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in [
+LIFECYCLE = Lifecycle(
+    [
         Transition(
             "draft_agreement",
             gettext_lazy("Start the agreement draft"),
@@ -84,7 +74,7 @@ TRANSITIONS = {
             Status.ACTIVE,
             Capability.APPROVE_AGREEMENT,
             (_needs_terms, _needs_goals, _needs_coordinator, _needs_start_date),
-            style="success",
+            tone="approve",
             confirm=True,
         ),
         Transition(
@@ -93,9 +83,9 @@ TRANSITIONS = {
             frozenset({Status.AGREEMENT_DRAFT}),
             Status.PROSPECT,
             Capability.APPROVE_AGREEMENT,
-            style="outline-danger",
+            tone="reject",
             confirm=True,
-            needs_comment=True,
+            comment_required=gettext_lazy("Write what should change, for the coordinator."),
         ),
         Transition(
             "start_evaluation",
@@ -127,7 +117,7 @@ TRANSITIONS = {
             frozenset({Status.AGREEMENT_DRAFT, Status.ACTIVE, Status.EVALUATION}),
             Status.PAUSED,
             Capability.EDIT,
-            style="outline-secondary",
+            tone="quiet",
         ),
         Transition(
             "resume",
@@ -136,18 +126,18 @@ TRANSITIONS = {
             None,
             Capability.EDIT,
         ),
-    ]
-}
+    ],
+    can=can,
+    refused=lambda p: (
+        _("A partnership that is “%(status)s” cannot do that.") % {"status": p.get_status_display()}
+    ),
+)
 
 
 def available_transitions(*, partnership: Partnership, user: User) -> list[Transition]:
-    """The transitions this user may start from the current state (requirements are
-    checked when they try, so they learn what is missing)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if partnership.status in t.sources and can(user, t.capability, partnership)
-    ]
+    """The steps this user may start from the current state (requirements are checked
+    when they try, so they learn what is missing)."""
+    return LIFECYCLE.available(partnership, user)
 
 
 @dataclass
@@ -168,11 +158,13 @@ class Consequences:
 
 def conclusion_consequences(partnership: Partnership, *, today=None) -> Consequences:
     today = today or timezone.localdate()
+    CompetencePlan, Enrollment = plan_model(), enrollment_model()
+    CourseBlock = Enrollment._meta.get_field("course_block").related_model
     return Consequences(
         enrollments=list(
             Enrollment.objects.filter(
                 plan_activity__plan__partnership=partnership,
-                status__in=PARTICIPATING_STATUSES,
+                status__in=Enrollment.PARTICIPATING_STATUSES,
                 course_block__start_date__gt=today,
             )
             .exclude(course_block__status=CourseBlock.Status.CANCELLED)
@@ -192,11 +184,13 @@ def _wind_up(partnership: Partnership, *, by: User, request=None) -> None:
     with nobody is cancelled), and close its running plans."""
     found = conclusion_consequences(partnership)
     blocks = found.blocks
+    CompetencePlan, Enrollment = plan_model(), enrollment_model()
+    CourseBlock = Enrollment._meta.get_field("course_block").related_model
     Enrollment.objects.filter(pk__in=[e.pk for e in found.enrollments]).update(
         status=Enrollment.Status.CANCELLED
     )
     for block in blocks:
-        if not block.enrollments.filter(status__in=PARTICIPATING_STATUSES).exists():
+        if not block.enrollments.filter(status__in=Enrollment.PARTICIPATING_STATUSES).exists():
             old = block.status
             CourseBlock.objects.filter(pk=block.pk).update(status=CourseBlock.Status.CANCELLED)
             audit_state_change(
@@ -223,19 +217,7 @@ def partnership_transition(
     """One lifecycle step. Concluding with `wind_up` also cancels what would be left
     behind (conclusion_consequences); a step that needs a comment refuses without one."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    transition = TRANSITIONS.get(name)
-    if transition is None or partnership.status not in transition.sources:
-        raise ValidationError(
-            _("A partnership that is “%(status)s” cannot do that.")
-            % {"status": partnership.get_status_display()}
-        )
-    if not can(by, transition.capability, partnership):
-        raise PermissionDenied(_("Your role does not allow this step."))
-    missing = [message for check in transition.requirements if (message := check(partnership))]
-    if transition.needs_comment and not comment.strip():
-        missing.append(_("Write what should change, for the coordinator."))
-    if missing:
-        raise ValidationError(missing)
+    transition = LIFECYCLE.check(partnership, name, by=by, comment=comment)
     if name == "conclude" and wind_up:
         _wind_up(partnership, by=by, request=request)
     old = partnership.status
@@ -601,3 +583,56 @@ def experience_update(*, experience, by: User, themes=(), new_themes: str = "", 
     experience.save()
     experience.themes.set([*themes, *_themes(new_themes)])
     return experience
+
+
+# --- the lifecycle's steps, named for the act -----------------------------------------
+
+
+def partnership_draft_agreement(*, partnership: Partnership, by: User, request=None):
+    return partnership_transition(
+        partnership=partnership, name="draft_agreement", by=by, request=request
+    )
+
+
+def partnership_approve_agreement(*, partnership: Partnership, by: User, request=None):
+    return partnership_transition(
+        partnership=partnership, name="approve_agreement", by=by, request=request
+    )
+
+
+def partnership_send_back_agreement(
+    *, partnership: Partnership, by: User, comment: str, request=None
+):
+    return partnership_transition(
+        partnership=partnership,
+        name="send_back_agreement",
+        by=by,
+        comment=comment,
+        request=request,
+    )
+
+
+def partnership_start_evaluation(*, partnership: Partnership, by: User, request=None):
+    return partnership_transition(
+        partnership=partnership, name="start_evaluation", by=by, request=request
+    )
+
+
+def partnership_conclude(
+    *, partnership: Partnership, by: User, wind_up: bool = False, request=None
+):
+    return partnership_transition(
+        partnership=partnership, name="conclude", by=by, wind_up=wind_up, request=request
+    )
+
+
+def partnership_reopen(*, partnership: Partnership, by: User, request=None):
+    return partnership_transition(partnership=partnership, name="reopen", by=by, request=request)
+
+
+def partnership_pause(*, partnership: Partnership, by: User, request=None):
+    return partnership_transition(partnership=partnership, name="pause", by=by, request=request)
+
+
+def partnership_resume(*, partnership: Partnership, by: User, request=None):
+    return partnership_transition(partnership=partnership, name="resume", by=by, request=request)

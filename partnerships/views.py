@@ -16,19 +16,16 @@ from access import (
     experiences_for,
     meetings_for,
     partnerships_for,
-    plans_for,
     registering_schools,
     require,
     schools_for,
 )
 from access.mixins import ScopedLoadMixin
 from accounts.models import SchoolMembership, SchoolRole, User
-from competence_plans.selectors import plans_figures
 from core.pagination import paginate
 from core.validators import parse_id
 from core.views import FormPageMixin
 from partnerships.models import ActionItem
-from scheduling.selectors import upcoming_blocks_of_partnerships
 
 from . import services
 from .forms import HandOverForm, PartnershipEditForm, PartnershipFilterForm, PartnershipForm
@@ -81,18 +78,12 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
         user, partnership = self.request.user, self.partnership
         now = timezone.now()
         one = partnerships_for(user).filter(pk=partnership.pk)
-        plans = list(plans_for(user).filter(partnership=partnership).order_by("-period_start"))
-        figures = plans_figures(plans)
         meetings = list(
             meetings_for(user).filter(partnership=partnership).order_by("-starts_at")[:10]
         )
         return super().get_context_data(
             partnership=partnership_rows(one).get(),
             other_schools=list(partnership.other_schools.order_by("name")),
-            plans=[(plan, figures[plan.pk]) for plan in plans],
-            blocks=upcoming_blocks_of_partnerships(
-                one, viewer=user, today=timezone.localdate(), limit=10
-            ),
             upcoming_meetings=[m for m in reversed(meetings) if m.starts_at >= now],
             past_meetings=[m for m in meetings if m.starts_at < now],
             action_items=list(
@@ -197,7 +188,7 @@ class PartnershipTransitionView(PartnershipMixin, View):
 
     def post(self, request, pk):
         name = request.POST.get("transition", "")
-        transition = services.TRANSITIONS.get(name)
+        transition = services.LIFECYCLE.transitions.get(name)
         asks_first = (
             transition is not None
             and transition.confirm

@@ -34,6 +34,7 @@ from notifications.models import Notification
 from notifications.services import recount_unread
 from partnerships.models import ActionItem, Experience, Meeting, Partnership
 from people.models import Invitation as PeopleInvitation
+from reports.kinds import jobs_naming
 from reports.models import ReportJob
 from scheduling.models import CourseBlock, Enrollment
 
@@ -219,13 +220,9 @@ def _replace_in_text(employee: Employee, name: str, replacement: str) -> int:
 
 
 def reports_naming(employee: Employee):
-    """Report jobs whose file lists the employee: competence-plan PDFs of plans they were
-    placed on (participants are listed by name), and their own exports."""
-    plan_ids = Enrollment.objects.filter(employee=employee).values("plan_activity__plan")
-    return ReportJob.objects.filter(
-        Q(kind=ReportJob.Kind.COMPETENCE_PLAN, plan__in=plan_ids)
-        | Q(kind=ReportJob.Kind.EMPLOYEE_EXPORT, employee=employee)
-    )
+    """Report jobs whose file names the employee; each report kind says which of its
+    jobs do (the plan's PDF lists participants; the employee's own exports)."""
+    return jobs_naming(employee)
 
 
 def _delete_files(jobs) -> int:

@@ -110,12 +110,12 @@ class ReportJob(models.Model):
 
     @property
     def subject(self):
-        if self.kind == self.Kind.COMPETENCE_PLAN:
-            return self.plan
-        if self.kind == self.Kind.EMPLOYEE_EXPORT:
-            return self.employee
-        return self.school if self.kind == self.Kind.SCHOOL_EVALUATION else self.partnership
+        from reports.kinds import report_kind
+
+        return report_kind(self.kind).subject_of(self)
 
     @property
     def extension(self) -> str:
-        return "zip" if self.kind == self.Kind.EMPLOYEE_EXPORT else "pdf"
+        from reports.kinds import report_kind
+
+        return report_kind(self.kind).extension

@@ -5,7 +5,6 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections import defaultdict
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -15,55 +14,17 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
 
-from access import Capability, can
 from accounts.models import User
-from competence_plans.models import CompetencePlan
 from notifications import kinds
 from notifications import services as notifications
-from partnerships.models import Partnership
+from reports.kinds import report_kind
 from reports.models import ReportJob
-from scheduling.models import CourseBlock, Enrollment
 
 logger = logging.getLogger(__name__)
 Status = ReportJob.Status
 # The error of a job given up after REPORT_MAX_ATTEMPTS (workers died or timed out).
 GAVE_UP = "gave-up-after-attempts"
-
-
-def _source_version(kind: str, subject, period=(None, None)) -> str:
-    """A fixed-length fingerprint of the source's state (64 hex digits)."""
-    from django.db.models import Count, Max
-
-    from evaluations.models import Conclusion, Response
-    from evaluations.selectors import scope_school
-
-    if kind == ReportJob.Kind.COMPETENCE_PLAN:
-        state = f"{subject.pk}:{subject.revision}:{subject.updated_at.isoformat()}"
-    elif kind == ReportJob.Kind.EMPLOYEE_EXPORT:
-        # An export is always made afresh: it must show the data as it is now.
-        state = f"employee:{subject.pk}:{timezone.now().isoformat()}"
-    elif kind == ReportJob.Kind.SCHOOL_EVALUATION:
-        answers = Response.objects.filter(scope_school(subject, *period).responses).aggregate(
-            n=Count("pk"), last=Max("submitted_at")
-        )
-        state = f"school:{subject.pk}:{period}:{answers['n']}:{answers['last']}"
-    elif kind == ReportJob.Kind.EVALUATION:
-        answers = Response.objects.filter(partnership=subject).aggregate(
-            n=Count("pk"), last=Max("submitted_at")
-        )
-        conclusion = (
-            Conclusion.objects.filter(partnership=subject)
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        state = f"{subject.pk}:{answers['n']}:{answers['last']}:{conclusion}"
-    else:
-        state = (
-            f"{subject.pk}:{subject.last_activity_at.isoformat()}:{subject.updated_at.isoformat()}"
-        )
-    return hashlib.sha256(state.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -73,20 +34,16 @@ def report_request(
     """A job for this report: an unexpired one for the same source version and language
     is reused; otherwise a new one is queued and dispatched when the transaction commits.
     A school's evaluation report covers the blocks that ended within `period`."""
-    plan = subject if isinstance(subject, CompetencePlan) else None
-    school = subject if kind == ReportJob.Kind.SCHOOL_EVALUATION else None
-    employee = subject if kind == ReportJob.Kind.EMPLOYEE_EXPORT else None
-    partnership = None if school or employee else (plan.partnership if plan else subject)
-    start, end = period if school else (None, None)
-    version = _source_version(kind, subject, (start, end))
+    report = report_kind(kind)
+    about = {"plan": None, "partnership": None, "school": None, "employee": None}
+    about.update(report.job_fields(subject))
+    start, end = period if report.has_period else (None, None)
+    version = report.source_version(subject, (start, end))
     fresh = (
         ReportJob.objects.filter(
             requested_by=user,
             kind=kind,
-            plan=plan,
-            partnership=partnership,
-            school=school,
-            employee=employee,
+            **about,
             period_start=start,
             period_end=end,
             source_version=version,
@@ -101,10 +58,7 @@ def report_request(
         return fresh
     job = ReportJob.objects.create(
         kind=kind,
-        plan=plan,
-        partnership=partnership,
-        school=school,
-        employee=employee,
+        **about,
         period_start=start,
         period_end=end,
         source_version=version,
@@ -129,138 +83,21 @@ def report_dispatch(*, job: ReportJob) -> bool:
     return True
 
 
-def _plan_participants(
-    plan: CompetencePlan, *, show_names: bool
-) -> tuple[dict[int, str], list[CourseBlock]]:
-    """Per activity, "Name (status), …" of its people (cancelled places left out), or only
-    how many they are for a reader who may not see the company's employees; and the
-    course blocks they sit on by date. Two queries whatever the company's size.
-
-    A 1,000-employee plan has thousands of enrollments: they are read as plain rows and
-    joined into one string per activity, instead of building model instances for the
-    enrollments and their employees and looping over them in the template."""
-    labels = {status: str(label).lower() for status, label in Enrollment.Status.choices}
-    names: dict[int, list[str]] = defaultdict(list)
-    block_ids = set()
-    rows = (
-        Enrollment.objects.filter(plan_activity__plan=plan)
-        .exclude(status=Enrollment.Status.CANCELLED)
-        .order_by("employee__name", "pk")
-        .values_list("plan_activity_id", "employee__name", "status", "course_block_id")
-    )
-    for activity_id, name, status, block_id in rows:
-        names[activity_id].append(f"{name} ({labels[status]})")
-        block_ids.add(block_id)
-    blocks = list(
-        CourseBlock.objects.filter(pk__in=block_ids)
-        .select_related("course")
-        .order_by("start_date", "reference")
-    )
-    if not show_names:
-        counted = {
-            activity_id: ngettext("%(n)s participant", "%(n)s participants", len(people))
-            % {"n": len(people)}
-            for activity_id, people in names.items()
-        }
-        return counted, blocks
-    return {activity_id: ", ".join(people) for activity_id, people in names.items()}, blocks
-
-
-def _context(job: ReportJob) -> dict:
-    from competence_plans.selectors import plan_figures, plan_progress
-    from partnerships.selectors import partnership_timeline
-
-    context = {"job": job, "generated": timezone.localtime()}
-    if job.kind == ReportJob.Kind.SCHOOL_EVALUATION:
-        from evaluations import selectors as evaluation_selectors
-
-        context.update(
-            school=job.school,
-            header_left=job.school.name,
-            header_right="",
-            results=evaluation_selectors.results_for(
-                evaluation_selectors.scope_school(job.school, job.period_start, job.period_end)
-            ),
-        )
-        return context
-    partnership = Partnership.objects.select_related(
-        "company", "lead_school", "coordinator", "agreement_approved_by"
-    ).get(pk=job.partnership_id)
-    context.update(
-        partnership=partnership,
-        header_left=partnership.lead_school.name,
-        header_right=partnership.company.name,
-    )
-    if job.kind == ReportJob.Kind.COMPETENCE_PLAN:
-        plan = CompetencePlan.objects.select_related("approved_by").get(pk=job.plan_id)
-        activities = list(
-            plan.activities.select_related("amu_course", "goal")
-            .prefetch_related("target_groups", "target_employees")
-            .order_by("kind", "position")
-        )
-        progress = plan_progress(plan, activities)
-        # The same rule as the plan's page: names only for those who may see employees.
-        show_names = can(job.requested_by, Capability.VIEW_EMPLOYEES, partnership.company)
-        participants, blocks = _plan_participants(plan, show_names=show_names)
-        context.update(
-            show_names=show_names,
-            plan=plan,
-            goals=list(plan.goals.order_by("position")),
-            activities=[(a, progress[a.pk], participants.get(a.pk, "")) for a in activities],
-            figures=plan_figures(plan),
-            blocks=blocks,
-        )
-    elif job.kind == ReportJob.Kind.EVALUATION:
-        from evaluations import selectors as evaluation_selectors
-        from evaluations.models import Conclusion
-
-        context.update(
-            results=evaluation_selectors.results_for(
-                evaluation_selectors.scope_partnership(partnership),
-                school_ids=[partnership.lead_school_id],
-            ),
-            plans=[
-                (plan, evaluation_selectors.goals_reached(plan))
-                for plan in partnership.plans.order_by("-period_start")
-            ],
-            conclusion=Conclusion.objects.filter(partnership=partnership)
-            .select_related("updated_by")
-            .first(),
-        )
-    else:
-        context.update(
-            plans=list(partnership.plans.order_by("-period_start")),
-            meetings=list(partnership.meetings.order_by("-starts_at")[:20]),
-            action_items=list(
-                partnership.action_items.select_related("owner", "owner_contact").order_by(
-                    "done", "due_date"
-                )
-            ),
-            experiences=list(partnership.experiences.order_by("-created_at")[:20]),
-            timeline=partnership_timeline(partnership, limit=50),
-        )
-    return context
-
-
 def render_pdf(job: ReportJob) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     from reports.fetcher import safe_url_fetcher
 
-    template = f"reports/pdf/{job.kind}.html"
+    report = report_kind(job.kind)
     with translation.override(job.language):
-        html = render_to_string(template, _context(job))
+        html = render_to_string(report.template, report.context(job))
     document = HTML(string=html, base_url="static:", url_fetcher=safe_url_fetcher).render()
     return document.write_pdf(), len(document.pages)
 
 
 def render_file(job: ReportJob) -> tuple[bytes, int | None]:
     """The job's file and its page count (None for a ZIP)."""
-    if job.kind == ReportJob.Kind.EMPLOYEE_EXPORT:
-        from privacy.services import employee_export_zip
-
-        return employee_export_zip(job.employee, job.language), None
-    return render_pdf(job)
+    return report_kind(job.kind).render(job)
 
 
 def _lease_end(now: dt.datetime) -> dt.datetime:

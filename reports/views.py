@@ -3,71 +3,42 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.text import slugify
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from access import (
-    Capability,
-    partnerships_for,
-    personal_data_employee,
-    plans_for,
     reports_for,
-    require,
-    schools_for,
 )
-from access.mixins import get_for_user_or_404
-from accounts.models import AuditEvent
-from accounts.services import audit_download, audit_record
-from evaluations.forms import PeriodForm
+from accounts.services import audit_download
+from reports.kinds import InvalidRequest, report_kind
 from reports.models import ReportJob
 
 from . import services
 
 
 class ReportStartView(LoginRequiredMixin, View):
+    """Ask for a report: the kind decides who may, about what, and for which period."""
+
     http_method_names = ["post"]
 
     def post(self, request, kind, pk):
-        user = request.user
-        if kind == ReportJob.Kind.COMPETENCE_PLAN:
-            subject = get_for_user_or_404(plans_for, user, Capability.DOWNLOAD, pk=pk)
-        elif kind == ReportJob.Kind.PARTNERSHIP_STATUS:
-            subject = get_for_user_or_404(partnerships_for, user, pk=pk)
-            require(
-                user,
-                Capability.MANAGE_PARTNERSHIP,
-                subject,
-                _("The status report is for coordinators and leaders."),
-            )
-        elif kind == ReportJob.Kind.EVALUATION:
-            subject = get_for_user_or_404(partnerships_for, user, Capability.DOWNLOAD, pk=pk)
-        elif kind == ReportJob.Kind.EMPLOYEE_EXPORT:
-            subject = personal_data_employee(user, pk)
-        elif kind == ReportJob.Kind.SCHOOL_EVALUATION:
-            subject = get_for_user_or_404(schools_for, user, pk=pk)
-            period_form = PeriodForm(request.POST)
-            if not period_form.is_valid():
-                messages.error(request, " ".join(period_form.errors.get("end", [])))
-                return redirect("evaluations:school", subject.pk)
-            period = (period_form.cleaned_data["start"], period_form.cleaned_data["end"])
-        else:
+        report = report_kind(kind)
+        if report is None:
             raise PermissionDenied
-        if kind == ReportJob.Kind.EMPLOYEE_EXPORT:
-            audit_record(
-                action=AuditEvent.Action.EXPORTED,
-                actor=user,
-                target=subject,
-                request=request,
-            )
+        subject = report.subject_for(request.user, pk)
+        try:
+            period = report.period_from(request, subject)
+        except InvalidRequest as invalid:
+            messages.error(request, invalid.message)
+            return redirect(invalid.redirect_to)
+        report.on_request(user=request.user, subject=subject, request=request)
         job = services.report_request(
-            user=user,
+            user=request.user,
             kind=kind,
             subject=subject,
             language=get_language() or "da",
-            **({"period": period} if kind == ReportJob.Kind.SCHOOL_EVALUATION else {}),
+            period=period,
         )
         return redirect("reports:status", job.pk)
 
@@ -98,12 +69,13 @@ class ReportDownloadView(LoginRequiredMixin, View):
         job = get_object_or_404(reports_for(request.user), pk=pk)
         if job.status != ReportJob.Status.DONE or not job.file:
             return redirect("reports:status", job.pk)
-        filename = f"{slugify(str(job.subject)) or 'rapport'}.{job.extension}"
+        report = report_kind(job.kind)
+        filename = report.file_name(job)
         response = FileResponse(
             job.file.open("rb"),
             as_attachment=True,
             filename=filename,
-            content_type="application/zip" if job.extension == "zip" else "application/pdf",
+            content_type=report.content_type,
         )
         response["Cache-Control"] = "no-store"
         audit_download(actor=request.user, target=job.subject, filename=filename, request=request)

@@ -268,3 +268,5 @@ PARTICIPATING_STATUSES = (
     Enrollment.Status.ENROLLED,
     Enrollment.Status.COMPLETED,
 )
+# Also on the model, for the apps below that reach it through a relation.
+Enrollment.PARTICIPATING_STATUSES = PARTICIPATING_STATUSES

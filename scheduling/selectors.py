@@ -4,7 +4,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models import DecimalField as DecimalOutput
 
-from access import course_blocks_for
+from access import course_blocks_for, school_people
+from accounts.models import SchoolRole, User
+from partnerships.models import Partnership
 from scheduling.models import PARTICIPATING_STATUSES, CourseBlock
 from schools.figures import aarselever
 
@@ -66,7 +68,7 @@ def week_grid(
 ):
     """ISO weeks (columns) × departments or teachers (rows) for one school, with each
     block's fill. Three queries whatever the number of blocks."""
-    from accounts.models import SchoolMembership, SchoolRole, User
+    from accounts.models import SchoolMembership
 
     end = monday + dt.timedelta(weeks=weeks, days=-1)
     blocks = blocks.filter(school=school, start_date__lte=end, end_date__gte=monday)
@@ -157,3 +159,15 @@ def upcoming_conflicts(blocks: QuerySet[CourseBlock], *, today: dt.date) -> dict
     ]
     over = [b for b in upcoming if b.participant_count > b.capacity]
     return {"teachers": teachers, "employees": employees, "over_capacity": over}
+
+
+def block_coordinators(block: CourseBlock) -> list:
+    """The coordinators whose partnerships have people on the block, or else the
+    school's coordinators."""
+    partnerships = Partnership.objects.filter(
+        Q(plans__activities__enrollments__course_block=block) | Q(company=block.company_id)
+    ).values("coordinator_id")
+    people = list(User.objects.filter(pk__in=partnerships, is_active=True))
+    if people:
+        return people
+    return list(school_people(block.school_id, SchoolRole.COORDINATOR))

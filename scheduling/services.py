@@ -18,7 +18,6 @@ from competence_plans.models import PlanActivity
 from core.isoweek import add_workdays, iso_week_of
 from notifications import kinds
 from notifications import services as notifications
-from notifications.daily import block_coordinators
 from scheduling.conflicts import (
     Conflict,
     blackout_conflicts,
@@ -27,6 +26,7 @@ from scheduling.conflicts import (
     plan_period_conflicts,
 )
 from scheduling.models import CourseBlock, Enrollment
+from scheduling.selectors import block_coordinators
 
 ACTIVE = (Enrollment.Status.PLANNED, Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
 

@@ -1,13 +1,10 @@
-"""Writes for the week plan: course blocks, enrollments, attendance, the catalogue."""
+"""Writes for the AMU catalogue."""
 
 from django.db import transaction
 
 from accounts.models import AuditEvent, User
 from accounts.services import audit_record
-from scheduling.models import Enrollment
 from schools.models import AmuCourse, Fkb
-
-ACTIVE = (Enrollment.Status.PLANNED, Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
 
 
 @transaction.atomic

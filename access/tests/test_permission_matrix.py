@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -406,6 +406,24 @@ def test_every_url_is_in_the_matrix():
         if name not in MATRIX and not any(name.startswith(w) for w in WILDCARDS)
     }
     assert not missing, f"Add these URLs to the permission matrix: {sorted(missing)}"
+
+
+@pytest.fixture(scope="module")
+def tenants(django_db_setup, django_db_blocker):
+    """The personas and their data, built once for this module's ~2,700 requests (not
+    once per request) inside a transaction that is rolled back at the end; each test
+    runs in a savepoint of it (`_in_a_savepoint`), so what one test writes, the next
+    does not see."""
+    from conftest import build_tenants, build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_tenants(build_world())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _in_a_savepoint(db):
+    """pytest-django's per-test transaction, nested in the module's: a savepoint."""
 
 
 def client_for(persona: str, tenants, **options) -> Client:

@@ -12,10 +12,16 @@ from competence_plans.selectors import plan_progress, staff_matrix
 from competence_plans.services import (
     StaleEdit,
     activity_move,
+    plan_approve,
+    plan_complete,
     plan_create,
     plan_new_version,
+    plan_propose,
+    plan_send_back,
+    plan_start,
     plan_transition,
     plan_update,
+    plan_withdraw,
 )
 from scheduling.models import Enrollment
 from tests.factories import (
@@ -47,21 +53,27 @@ def test_new_plan_is_prefilled_from_the_company_strategy(world):
 
 
 def test_lifecycle_propose_send_back_approve_start_complete(tenants):
+    """Each step through the service named for the act."""
     plan, coordinator, hr = tenants["plan_a"], tenants["coordinator"], tenants["hr"]
-    plan = plan_transition(plan=plan, name="propose", by=coordinator)
+    plan = plan_propose(plan=plan, by=coordinator)
     assert plan.status == Status.PROPOSED
     with pytest.raises(ValidationError, match="Skriv, hvad der skal ændres"):
-        plan_transition(plan=plan, name="send_back", by=hr)
-    plan = plan_transition(plan=plan, name="send_back", by=hr, comment="Flere lagerfolk, tak.")
+        plan_send_back(plan=plan, by=hr, comment="  ")
+    plan = plan_send_back(plan=plan, by=hr, comment="Flere lagerfolk, tak.")
     assert plan.status == Status.DRAFT
     assert PlanComment.objects.get(plan=plan).kind == PlanComment.Kind.SENT_BACK
-    plan = plan_transition(plan=plan, name="propose", by=coordinator)
-    plan = plan_transition(plan=plan, name="approve", by=hr, comment="Godkendt.")
+    plan = plan_propose(plan=plan, by=coordinator)
+    with pytest.raises(ValidationError):
+        plan_propose(plan=plan, by=coordinator)  # already proposed
+    plan = plan_withdraw(plan=plan, by=coordinator)
+    assert plan.status == Status.DRAFT
+    plan = plan_propose(plan=plan, by=coordinator)
+    plan = plan_approve(plan=plan, by=hr, comment="Godkendt.")
     assert (plan.status, plan.approved_by) == (Status.APPROVED, hr)
-    plan = plan_transition(plan=plan, name="start", by=coordinator)
-    plan = plan_transition(plan=plan, name="complete", by=coordinator)
+    plan = plan_start(plan=plan, by=coordinator)
+    plan = plan_complete(plan=plan, by=coordinator)
     assert plan.status == Status.COMPLETED
-    assert AuditEvent.objects.filter(action="state_changed", target_id=str(plan.pk)).count() == 6
+    assert AuditEvent.objects.filter(action="state_changed", target_id=str(plan.pk)).count() == 8
 
 
 def test_only_the_companys_hr_approves(tenants):

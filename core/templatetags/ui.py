@@ -44,6 +44,22 @@ def duration(value) -> str:
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
+# How each kind of lifecycle step looks (core.lifecycle.Transition.tone).
+_BUTTON_BY_TONE = {
+    "default": "btn-outline-primary",
+    "primary": "btn-primary",
+    "approve": "btn-success",
+    "reject": "btn-outline-danger",
+    "quiet": "btn-outline-secondary",
+}
+
+
+@register.filter
+def transition_button(transition) -> str:
+    """The button classes for a lifecycle step."""
+    return "btn " + _BUTTON_BY_TONE.get(getattr(transition, "tone", ""), "btn-outline-primary")
+
+
 @register.filter
 def iso_week_label(day) -> str:
     """'uge 6, 2027' for a date: the unit schools plan in."""

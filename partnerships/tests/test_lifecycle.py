@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import AuditEvent, SchoolRole
+from partnerships import services
 from partnerships.models import Partnership
 from partnerships.services import (
     available_transitions,
@@ -35,7 +36,7 @@ def step(partnership, name, user):
 
 def test_the_whole_lifecycle_with_approval_by_the_leader(world, prospect):
     coordinator, leader = world["coordinator"], world["leader"]
-    p = step(prospect, "draft_agreement", coordinator)
+    p = services.partnership_draft_agreement(partnership=prospect, by=coordinator)
     assert p.status == Status.AGREEMENT_DRAFT
     partnership_update(
         partnership=p,
@@ -44,16 +45,16 @@ def test_the_whole_lifecycle_with_approval_by_the_leader(world, prospect):
         agreement_terms="To år, fire hold om året.",
         start_date=dt.date(2026, 1, 5),
     )
-    p = step(p, "approve_agreement", leader)
+    p = services.partnership_approve_agreement(partnership=p, by=leader)
     assert p.status == Status.ACTIVE
     assert (p.agreement_approved_by, p.is_agreement_approved) == (leader, True)
-    p = step(p, "pause", coordinator)
+    p = services.partnership_pause(partnership=p, by=coordinator)
     assert (p.status, p.status_before_pause) == (Status.PAUSED, Status.ACTIVE)
-    p = step(p, "resume", coordinator)
+    p = services.partnership_resume(partnership=p, by=coordinator)
     assert (p.status, p.status_before_pause) == (Status.ACTIVE, "")
-    p = step(p, "start_evaluation", coordinator)
+    p = services.partnership_start_evaluation(partnership=p, by=coordinator)
     partnership_update(partnership=p, by=coordinator, end_date=dt.date(2027, 12, 31))
-    p = step(p, "conclude", coordinator)
+    p = services.partnership_conclude(partnership=p, by=coordinator)
     assert p.status == Status.CONCLUDED
     changes = AuditEvent.objects.filter(action="state_changed", target_id=str(p.pk))
     assert [e.data["to"] for e in changes.order_by("pk")] == [
@@ -86,6 +87,24 @@ def test_only_the_lead_schools_leader_approves(world, prospect):
         step(p, "approve_agreement", world["coordinator"])
     with pytest.raises(PermissionDenied):
         step(p, "approve_agreement", world["other_leader"])
+    # A school that joins the partnership does not lead it: its leader neither approves
+    # nor sends back.
+    p.other_schools.add(world["school_b"])
+    for name in ("approve_agreement", "send_back_agreement"):
+        with pytest.raises(PermissionDenied):
+            partnership_transition(
+                partnership=p, name=name, by=world["other_leader"], comment="Nej."
+            )
+
+
+def test_sending_the_agreement_back_needs_a_comment(world, prospect):
+    p = step(prospect, "draft_agreement", world["coordinator"])
+    with pytest.raises(ValidationError, match="tovholderen"):
+        services.partnership_send_back_agreement(partnership=p, by=world["leader"], comment=" ")
+    p = services.partnership_send_back_agreement(
+        partnership=p, by=world["leader"], comment="Målene mangler."
+    )
+    assert p.status == Status.PROSPECT
 
 
 @pytest.mark.parametrize("name", ["conclude", "resume", "approve_agreement", "nonsense"])

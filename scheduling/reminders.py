@@ -1,0 +1,49 @@
+"""Thin blocks: the daily warning to their coordinators (registered with notifications
+from SchedulingConfig.ready)."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from notifications import kinds
+from notifications.daily import not_told
+from notifications.hooks import daily_reminder
+from notifications.services import notify
+
+from .models import PARTICIPATING_STATUSES, CourseBlock
+from .selectors import block_coordinators
+
+# "Less than half full two weeks before start" (the dashboard's attention rule too).
+BLOCK_WARNING_DAYS = 14
+
+
+@daily_reminder("blocks")
+def thin_block_warnings(today: dt.date) -> int:
+    """Blocks starting within two weeks with fewer than half their seats taken."""
+    thin = (
+        not_told(CourseBlock.objects.all(), kinds.BLOCK_UNDER_HALF)
+        .filter(
+            start_date__gt=today,
+            start_date__lte=today + dt.timedelta(days=BLOCK_WARNING_DAYS),
+        )
+        .exclude(status__in=[CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD])
+        .annotate(
+            taken=Count("enrollments", filter=Q(enrollments__status__in=PARTICIPATING_STATUSES))
+        )
+        .select_related("course")
+    )
+    made = 0
+    for block in thin:
+        if block.taken * 2 >= block.capacity:
+            continue
+        made += len(
+            notify(
+                kinds.BLOCK_UNDER_HALF,
+                recipients=block_coordinators(block),
+                target=block,
+                url=reverse("scheduling:block_detail", args=[block.pk]),
+                message=f"{block.taken}/{block.capacity}",
+            )
+        )
+    return made
