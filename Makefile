@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: run up bench-reports bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv
+.PHONY: run up bench-reports bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
@@ -39,6 +39,13 @@ lint: $(VENV)/.dev.stamp
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+## mutation: one deliberate error at a time in the rule modules ([tool.mutmut] in
+## pyproject.toml), each run against the tests that call it; a tool, not a CI step
+mutation: $(VENV)/.dev.stamp
+	rm -rf mutants
+	-$(BIN)/mutmut run
+	$(BIN)/mutmut results
 
 format: $(VENV)/.dev.stamp
 	$(BIN)/ruff check --fix .

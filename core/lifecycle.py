@@ -61,11 +61,10 @@ class Lifecycle:
     def __iter__(self):
         return iter(self.transitions.values())
 
-    def available(self, obj, user, *, status: str | None = None) -> list[Transition]:
+    def available(self, obj, user) -> list[Transition]:
         """The steps this user may start from the object's status (requirements are
         checked when the step is taken, so that its message can say what is missing)."""
-        status = obj.status if status is None else status
-        return [t for t in self if status in t.sources and self._can(user, t.capability, obj)]
+        return [t for t in self if obj.status in t.sources and self._can(user, t.capability, obj)]
 
     def check(self, obj, name: str, *, by, comment: str = "") -> Transition:
         """The transition `name`, if `by` may take it now; otherwise ValidationError (a
