@@ -12,23 +12,19 @@ from .partnerships import partnerships_for
 from .roles import (
     COMPANY_READING_ROLES,
     EMPLOYEE_READING_SCHOOL_ROLES,
-    active,
     company_ids,
     distinct,
     has_company_role,
     has_school_role,
     model,
     school_ids,
+    scope_of,
 )
 
 
-def companies_for(user) -> QuerySet:
+@scope_of("companies.Company")
+def companies_for(user, Company) -> QuerySet:
     """A company is visible through a partnership the user sees, or a membership."""
-    Company = model("companies.Company")
-    if not active(user):
-        return Company.objects.none()
-    if user.is_superuser:
-        return Company.objects.all()
     return Company.objects.filter(
         Q(pk__in=partnerships_for(user).values("company_id"))
         | Q(pk__in=company_ids(user))
@@ -37,14 +33,10 @@ def companies_for(user) -> QuerySet:
     )
 
 
-def employees_for(user) -> QuerySet:
+@scope_of("companies.Employee")
+def employees_for(user, Employee) -> QuerySet:
     """Personal data: only those who work with the employees see them."""
-    Employee = model("companies.Employee")
     Partnership = model("partnerships.Partnership")
-    if not active(user):
-        return Employee.objects.none()
-    if user.is_superuser:
-        return Employee.objects.all()
     schools = school_ids(user, EMPLOYEE_READING_SCHOOL_ROLES)
     school_partner_companies = Partnership.objects.filter(
         Q(coordinator=user) | Q(lead_school__in=schools) | Q(other_schools__in=schools)
@@ -59,14 +51,10 @@ def employees_for(user) -> QuerySet:
     )
 
 
-def personal_data_companies(user) -> QuerySet:
+@scope_of("companies.Company")
+def personal_data_companies(user, Company) -> QuerySet:
     """Companies whose employees' personal data the user may export and anonymise: their
     own company as HR; every company for a superuser."""
-    Company = model("companies.Company")
-    if not active(user):
-        return Company.objects.none()
-    if user.is_superuser:
-        return Company.objects.all()
     return Company.objects.filter(pk__in=company_ids(user, roles=(CompanyRole.HR,)))
 
 

@@ -13,17 +13,13 @@ from .roles import (
     has_school_role,
     is_consultant,
     is_school_staff,
-    model,
     school_ids,
+    scope_of,
 )
 
 
-def partnerships_for(user) -> QuerySet:
-    Partnership = model("partnerships.Partnership")
-    if not active(user):
-        return Partnership.objects.none()
-    if user.is_superuser:
-        return Partnership.objects.all()
+@scope_of("partnerships.Partnership")
+def partnerships_for(user, Partnership) -> QuerySet:
     schools = school_ids(user)
     return distinct(
         Partnership,
@@ -43,14 +39,10 @@ def coordinated_partnerships(user) -> QuerySet:
     return visible if user.is_superuser else visible.filter(coordinator=user)
 
 
-def meetings_for(user) -> QuerySet:
+@scope_of("partnerships.Meeting")
+def meetings_for(user, Meeting) -> QuerySet:
     """Partnership meetings follow the partnership; forums and seminars are for the
     staff of the schools taking part; participants always see their meetings."""
-    Meeting = model("partnerships.Meeting")
-    if not active(user):
-        return Meeting.objects.none()
-    if user.is_superuser:
-        return Meeting.objects.all()
     return distinct(
         Meeting,
         Meeting.objects.filter(
@@ -62,14 +54,10 @@ def meetings_for(user) -> QuerySet:
     )
 
 
-def experiences_for(user) -> QuerySet:
+@scope_of("partnerships.Experience")
+def experiences_for(user, Experience) -> QuerySet:
     """Lessons learned are internal to the schools: 'school' visibility for the staff
     of that school, 'network' for the staff of every school."""
-    Experience = model("partnerships.Experience")
-    if not active(user):
-        return Experience.objects.none()
-    if user.is_superuser:
-        return Experience.objects.all()
     school_staff = is_school_staff(user)
     network = Q(visibility=Experience.Visibility.NETWORK) if school_staff else Q(pk__in=[])
     return Experience.objects.filter(network | Q(school__in=any_school_ids(user)) | Q(author=user))

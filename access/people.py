@@ -6,7 +6,7 @@ from accounts.models import CompanyRole, SchoolRole
 
 from .capabilities import Capability, can
 from .companies import companies_for
-from .roles import active, model
+from .roles import scope_of
 from .schools import schools_for
 
 # What a school's leader may give; consultants serve the whole network, so only its
@@ -26,14 +26,10 @@ def grantable_roles(user, organisation) -> list[str]:
     return list(LEADER_GIVES)
 
 
-def invitations_for(user) -> QuerySet:
+@scope_of("people.Invitation")
+def invitations_for(user, Invitation) -> QuerySet:
     """Invitations to the schools and companies the user sees; acting on one also
     needs MANAGE_PEOPLE on its school or company."""
-    Invitation = model("people.Invitation")
-    if not active(user):
-        return Invitation.objects.none()
-    if user.is_superuser:
-        return Invitation.objects.all()
     return Invitation.objects.filter(
         Q(school__in=schools_for(user)) | Q(company__in=companies_for(user))
     )

@@ -6,6 +6,7 @@ registry by label, as Django's own foreign-key strings do; only ``accounts`` (th
 and memberships) is below it and imported directly.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -78,6 +79,26 @@ def roles_of(user) -> Roles:
 
 def active(user) -> bool:
     return user.is_authenticated and user.is_active
+
+
+def scope_of(label: str):
+    """Decorator for a scope, ``function(user, Model, *args) -> QuerySet``, that answers
+    for an active user without special powers: visitors and deactivated users see none of
+    the model, superusers all of it (one place for both rules)."""
+
+    def decorator(function):
+        @functools.wraps(function)
+        def scope(user, *args) -> QuerySet:
+            model_class = model(label)
+            if not active(user):
+                return model_class.objects.none()
+            if user.is_superuser:
+                return model_class.objects.all()
+            return function(user, model_class, *args)
+
+        return scope
+
+    return decorator
 
 
 def school_ids(user, roles=PARTNERSHIP_READING_SCHOOL_ROLES):

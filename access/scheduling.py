@@ -5,17 +5,13 @@ from django.db.models import Q, QuerySet
 from accounts.models import SchoolRole
 
 from .capabilities import Capability, rule_for
-from .roles import active, company_ids, distinct, has_school_role, model, school_ids
+from .roles import company_ids, distinct, has_school_role, school_ids, scope_of
 
 
-def course_blocks_for(user) -> QuerySet:
+@scope_of("scheduling.CourseBlock")
+def course_blocks_for(user, CourseBlock) -> QuerySet:
     """School staff read their school's week plan; teachers the blocks they teach;
     company users the blocks their employees attend or that run at their company."""
-    CourseBlock = model("scheduling.CourseBlock")
-    if not active(user):
-        return CourseBlock.objects.none()
-    if user.is_superuser:
-        return CourseBlock.objects.all()
     companies = company_ids(user)
     return distinct(
         CourseBlock,

@@ -5,15 +5,11 @@ from django.db.models import QuerySet
 from accounts.models import SchoolMembership, SchoolRole
 
 from .capabilities import Capability, rule_for
-from .roles import active, any_school_ids, has_school_role, model, school_ids
+from .roles import active, any_school_ids, has_school_role, school_ids, scope_of
 
 
-def schools_for(user) -> QuerySet:
-    School = model("schools.School")
-    if not active(user):
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
+@scope_of("schools.School")
+def schools_for(user, School) -> QuerySet:
     return School.objects.filter(pk__in=any_school_ids(user))
 
 
@@ -32,21 +28,15 @@ def led_schools(user) -> QuerySet:
     return _schools_with(user, SchoolRole.LEADER)
 
 
-def _schools_with(user, *roles) -> QuerySet:
-    School = model("schools.School")
-    if not active(user):
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
+@scope_of("schools.School")
+def _schools_with(user, School, *roles) -> QuerySet:
     return School.objects.filter(pk__in=school_ids(user, roles))
 
 
-def amu_courses_for(user) -> QuerySet:
+@scope_of("schools.AmuCourse")
+def amu_courses_for(user, AmuCourse) -> QuerySet:
     """The catalogue is national and public; school staff and admins browse it."""
-    AmuCourse = model("schools.AmuCourse")
-    if not active(user):
-        return AmuCourse.objects.none()
-    if user.is_superuser or SchoolMembership.objects.filter(user=user).exists():
+    if SchoolMembership.objects.filter(user=user).exists():
         return AmuCourse.objects.all()
     return AmuCourse.objects.none()
 
