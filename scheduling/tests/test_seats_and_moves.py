@@ -194,8 +194,12 @@ def test_enrolling_from_my_plan_onto_another_schools_block_is_refused(client, te
 def test_capacity_cannot_be_lowered_below_the_places_taken(tenants):
     block = CourseBlockFactory(school=tenants["school_a"], capacity=4)
     _fill(block, 3, tenants["company_a"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         course_block_update(block=block, by=tenants["coordinator"], capacity=2)
+    # Said at the capacity field, with how many are enrolled.
+    assert refused.value.message_dict == {
+        "capacity": ["Der er 3 deltagere tilmeldt; kapaciteten kan ikke være lavere."]
+    }
     block.refresh_from_db()
     assert block.capacity == 4
     course_block_update(block=block, by=tenants["coordinator"], capacity=3)
@@ -304,3 +308,32 @@ def test_concurrent_enrolments_edits_and_moves_never_oversell(world):
             isinstance(r, Exception) and not isinstance(r, ValidationError)
             for r in results.values()
         ), results
+
+
+def test_a_new_block_is_numbered_by_school_week_and_course(tenants):
+    """The reference a block gets when none is given: school, ISO year and week, course,
+    and a running number among that school's blocks of the course in the week."""
+    from scheduling.services import course_block_create
+    from tests.factories import AmuCourseFactory
+
+    school = tenants["school_a"]
+    school.short_name = "Aarhus TS"
+    school.save()
+    course = AmuCourseFactory(number="48101")
+    fields = {
+        "school": school,
+        "course": course,
+        "start_date": dt.date(2027, 3, 1),  # ISO week 9 of 2027
+        "end_date": dt.date(2027, 3, 3),
+        "capacity": 12,
+    }
+    first = course_block_create(by=tenants["coordinator"], **fields)
+    second = course_block_create(by=tenants["coordinator"], **fields)
+    assert (first.reference, second.reference) == (
+        "AARHUSTS-202709-48101-1",
+        "AARHUSTS-202709-48101-2",
+    )
+    other = course_block_create(
+        by=tenants["coordinator"], **{**fields, "school": tenants["school_b"]}
+    )
+    assert other.reference.endswith("-202709-48101-1")
