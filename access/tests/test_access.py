@@ -279,6 +279,36 @@ def test_a_joining_schools_leader_reads_but_does_not_lead(tenants):
     assert not can(leader, Capability.MANAGE_PARTNERSHIP, partnership)
 
 
+def test_employees_are_seen_by_the_lead_and_joining_schools_leaders_only(tenants):
+    """Through the partnership's schools, not the registering school, and not by an id
+    that happens to equal another row's."""
+    from accounts.models import SchoolRole
+    from tests.factories import (
+        CompanyFactory,
+        PartnershipFactory,
+        SchoolFactory,
+        SchoolMembershipFactory,
+    )
+
+    SchoolFactory.create_batch(4)  # school ids apart from partnership ids
+    lead, joining, bystander = SchoolFactory(), SchoolFactory(), SchoolFactory()
+    company = CompanyFactory(registered_by=None)
+    partnership = PartnershipFactory(
+        company=company, lead_school=lead, coordinator=tenants["other_coordinator"]
+    )
+    partnership.other_schools.add(joining)
+    assert partnership.pk not in (lead.pk, joining.pk)
+
+    def leader_of(school):
+        return SchoolMembershipFactory(school=school, role=SchoolRole.LEADER).user
+
+    assert can(leader_of(lead), Capability.VIEW_EMPLOYEES, company)
+    assert can(leader_of(joining), Capability.VIEW_EMPLOYEES, company)
+    assert not can(leader_of(bystander), Capability.VIEW_EMPLOYEES, company)
+    teacher = SchoolMembershipFactory(school=lead, role=SchoolRole.TEACHER).user
+    assert not can(teacher, Capability.VIEW_EMPLOYEES, company)
+
+
 def test_an_inactive_user_may_do_nothing_even_as_coordinator(tenants):
     coordinator = tenants["coordinator"]
     coordinator.is_active = False
