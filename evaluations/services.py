@@ -337,18 +337,18 @@ def questionnaire_save_version(
 
 
 @transaction.atomic
-def questionnaire_use_default(*, user: User, school_id: int, kind: str) -> None:
+def questionnaire_use_default(*, by: User, school_id: int, kind: str) -> None:
     """Stop using the school's own version; the product's default applies again."""
     Questionnaire.objects.filter(kind=kind, school_id=school_id, is_current=True).update(
         is_current=False
     )
 
 
-def conclusion_save(*, user: User, partnership, text: str) -> Conclusion:
+def conclusion_save(*, by: User, partnership, text: str) -> Conclusion:
     conclusion, _created = Conclusion.objects.update_or_create(
-        partnership=partnership, defaults={"text": text, "updated_by": user}
+        partnership=partnership, defaults={"text": text, "updated_by": by}
     )
     audit_record(
-        action=AuditEvent.Action.UPDATED, actor=user, target=partnership, data={"conclusion": True}
+        action=AuditEvent.Action.UPDATED, actor=by, target=partnership, data={"conclusion": True}
     )
     return conclusion

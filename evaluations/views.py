@@ -232,7 +232,7 @@ class ConclusionView(ScopedLoadMixin, View):
         form = ConclusionForm(request.POST)
         if form.is_valid():
             services.conclusion_save(
-                user=request.user, partnership=self.partnership, text=form.cleaned_data["text"]
+                by=request.user, partnership=self.partnership, text=form.cleaned_data["text"]
             )
             messages.success(request, _("The conclusion is saved."))
         else:
@@ -343,7 +343,7 @@ class QuestionnaireEditView(LoginRequiredMixin, TemplateView):
         )
         if "use_default" in request.POST:
             services.questionnaire_use_default(
-                user=request.user, school_id=self.school.pk, kind=self.kind
+                by=request.user, school_id=self.school.pk, kind=self.kind
             )
             messages.success(request, _("The product's default questionnaire is in use again."))
             return redirect("evaluations:questionnaires", self.school.pk)

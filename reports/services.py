@@ -29,7 +29,7 @@ GAVE_UP = "gave-up-after-attempts"
 
 @transaction.atomic
 def report_request(
-    *, user: User, kind: str, subject, language: str, period: tuple = (None, None)
+    *, by: User, kind: str, subject, language: str, period: tuple = (None, None)
 ) -> ReportJob:
     """A job for this report: an unexpired one for the same source version and language
     is reused; otherwise a new one is queued and dispatched when the transaction commits.
@@ -41,7 +41,7 @@ def report_request(
     version = report.source_version(subject, (start, end))
     fresh = (
         ReportJob.objects.filter(
-            requested_by=user,
+            requested_by=by,
             kind=kind,
             **about,
             period_start=start,
@@ -63,7 +63,7 @@ def report_request(
         period_end=end,
         source_version=version,
         language=language,
-        requested_by=user,
+        requested_by=by,
         expires_at=timezone.now() + dt.timedelta(days=settings.REPORT_RETENTION_DAYS),
     )
     transaction.on_commit(lambda: report_dispatch(job=job))

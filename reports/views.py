@@ -34,7 +34,7 @@ class ReportStartView(LoginRequiredMixin, View):
             return redirect(invalid.redirect_to)
         report.on_request(user=request.user, subject=subject, request=request)
         job = services.report_request(
-            user=request.user,
+            by=request.user,
             kind=kind,
             subject=subject,
             language=get_language() or "da",

@@ -117,7 +117,7 @@ def test_evaluation_report_pdf_holds_figures_texts_goals_and_conclusion(evaluate
         updated_by=partnership.coordinator,
     )
     job = report_request(
-        user=partnership.coordinator,
+        by=partnership.coordinator,
         kind=ReportJob.Kind.EVALUATION,
         subject=partnership,
         language="da",
@@ -139,16 +139,16 @@ def test_evaluation_report_pdf_holds_figures_texts_goals_and_conclusion(evaluate
 def test_evaluation_report_follows_new_answers(evaluated):
     _block, partnership = evaluated
     first = report_request(
-        user=partnership.coordinator, kind="evaluation", subject=partnership, language="da"
+        by=partnership.coordinator, kind="evaluation", subject=partnership, language="da"
     )
     same = report_request(
-        user=partnership.coordinator, kind="evaluation", subject=partnership, language="da"
+        by=partnership.coordinator, kind="evaluation", subject=partnership, language="da"
     )
     assert same.pk == first.pk
     _b, (late,) = block_with_participants(1, partnership=partnership)
     answer(invite(late), {"learned": 2})
     newer = report_request(
-        user=partnership.coordinator, kind="evaluation", subject=partnership, language="da"
+        by=partnership.coordinator, kind="evaluation", subject=partnership, language="da"
     )
     assert newer.pk != first.pk
 
@@ -189,7 +189,7 @@ def test_a_period_without_blocks_gives_an_empty_but_valid_school_report(evaluate
     block, _partnership = evaluated
     leader = SchoolMembershipFactory(school=block.school, role=SchoolRole.LEADER).user
     job = report_request(
-        user=leader,
+        by=leader,
         kind=ReportJob.Kind.SCHOOL_EVALUATION,
         subject=block.school,
         language="en",

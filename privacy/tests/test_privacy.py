@@ -62,7 +62,7 @@ def test_the_export_holds_exactly_the_persons_data(client, tenants, people):
     # HR downloaded the plan PDF that lists both participants: the export says so.
     job = report_render(
         job_id=report_request(
-            user=hr, kind="competence_plan", subject=people["plan"], language="da"
+            by=hr, kind="competence_plan", subject=people["plan"], language="da"
         ).pk
     )
     client.force_login(hr)
@@ -123,7 +123,7 @@ def test_after_anonymisation_the_name_is_nowhere_and_the_figures_stay(tenants, p
     plan, block = people["plan"], people["block"]
     old_pdf = report_render(
         job_id=report_request(
-            user=tenants["hr"], kind="competence_plan", subject=plan, language="da"
+            by=tenants["hr"], kind="competence_plan", subject=plan, language="da"
         ).pk
     )
     figures_before = plan_figures(plan)
@@ -167,7 +167,7 @@ def test_after_anonymisation_the_name_is_nowhere_and_the_figures_stay(tenants, p
     # A new PDF names the pseudonym, not the person.
     new_pdf = report_render(
         job_id=report_request(
-            user=tenants["coordinator"], kind="competence_plan", subject=plan, language="da"
+            by=tenants["coordinator"], kind="competence_plan", subject=plan, language="da"
         ).pk
     )
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(new_pdf.file.read())).pages)
@@ -294,7 +294,7 @@ def test_personal_data_pages_have_exact_query_counts(tenants, people):
     assert count(admin, retention) == 9
     for persona in ("hr", "coordinator", "leader", "admin"):  # four stored plan PDFs
         job = report_request(
-            user=tenants[persona], kind="competence_plan", subject=people["plan"], language="da"
+            by=tenants[persona], kind="competence_plan", subject=people["plan"], language="da"
         )
         report_render(job_id=job.pk)
     assert services.reports_naming(people["person"]).exclude(file="").count() == 4

@@ -22,7 +22,7 @@ def job(tenants, monkeypatch):
     tenants["report_a"].delete()  # the fixture's own queued job would be swept too
     with time_machine.travel(NOW, tick=False):
         return report_request(
-            user=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
+            by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
         )
 
 

@@ -27,7 +27,7 @@ def test_the_pdf_header_shows_ampersands_quotes_and_backslashes_as_typed(tenants
     company.save()
     job = report_render(
         job_id=report_request(
-            user=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
+            by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
         ).pk
     )
     job.file.open("rb")

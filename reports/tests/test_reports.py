@@ -18,7 +18,7 @@ def pdf_text(job) -> str:
 
 def test_competence_plan_pdf_holds_company_activities_and_page_numbers(tenants):
     job = report_request(
-        user=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
+        by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
     )
     job = report_render(job_id=job.pk)
     assert (job.status, job.progress, len(job.checksum)) == ("done", 100, 64)
@@ -31,14 +31,14 @@ def test_competence_plan_pdf_holds_company_activities_and_page_numbers(tenants):
 
 def test_english_report_for_an_english_requester(tenants):
     job = report_request(
-        user=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="en"
+        by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="en"
     )
     assert "page 1 of" in pdf_text(report_render(job_id=job.pk))
 
 
 def test_rendering_twice_gives_one_done_job_with_one_file(tenants):
     job = report_request(
-        user=tenants["coordinator"],
+        by=tenants["coordinator"],
         kind="partnership_status",
         subject=tenants["partnership_a"],
         language="da",
@@ -51,15 +51,13 @@ def test_rendering_twice_gives_one_done_job_with_one_file(tenants):
 
 def test_a_fresh_job_is_reused_until_the_source_changes(tenants):
     plan = tenants["plan_a"]
-    first = report_request(user=tenants["hr"], kind="competence_plan", subject=plan, language="da")
-    again = report_request(user=tenants["hr"], kind="competence_plan", subject=plan, language="da")
+    first = report_request(by=tenants["hr"], kind="competence_plan", subject=plan, language="da")
+    again = report_request(by=tenants["hr"], kind="competence_plan", subject=plan, language="da")
     assert first.pk == again.pk
     plan.needs_analysis = "Ny analyse"
     plan.revision += 1
     plan.save()
-    changed = report_request(
-        user=tenants["hr"], kind="competence_plan", subject=plan, language="da"
-    )
+    changed = report_request(by=tenants["hr"], kind="competence_plan", subject=plan, language="da")
     assert changed.pk != first.pk
 
 
@@ -71,7 +69,7 @@ def test_broker_down_leaves_the_job_queued_and_the_sweep_sends_it_again(tenants,
 
     monkeypatch.setattr(tasks.render_report, "apply_async", broker_down)
     job = report_request(
-        user=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
+        by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
     )
     from reports.services import report_dispatch
 
@@ -103,7 +101,7 @@ def test_download_through_the_views_is_audited_and_not_cached(client, tenants):
 @pytest.mark.parametrize("name", ["reports:status", "reports:status_json", "reports:download"])
 def test_another_companys_hr_gets_404_for_everything(client, tenants, name):
     job = report_request(
-        user=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
+        by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
     )
     report_render(job_id=job.pk)
     client.force_login(tenants["other_hr"])
@@ -248,7 +246,7 @@ def test_competence_plan_pdf_names_people_only_for_those_who_may_see_employees(t
     texts = {}
     for persona in ("consultant", "coordinator", "hr"):
         job = report_request(
-            user=tenants[persona], kind="competence_plan", subject=tenants["plan_a"], language="da"
+            by=tenants[persona], kind="competence_plan", subject=tenants["plan_a"], language="da"
         )
         texts[persona] = " ".join(pdf_text(report_render(job_id=job.pk)).split())
     assert person.name not in texts["consultant"]

@@ -68,7 +68,7 @@ def test_worker_renders_a_queued_job_into_a_pdf(redis_worker):
     plan = CompetencePlanFactory(partnership=PartnershipFactory(company=company))
     PlanActivityFactory(plan=plan, title="MIG/MAG-svejsning for smede")
 
-    job = report_request(user=hr, kind="competence_plan", subject=plan, language="da")
+    job = report_request(by=hr, kind="competence_plan", subject=plan, language="da")
     assert job.status == "queued"
     seen = wait_for(job, {ReportJob.Status.DONE, ReportJob.Status.FAILED})
     assert job.status == "done", job.error

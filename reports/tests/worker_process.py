@@ -33,7 +33,7 @@ def request() -> None:
     hr = CompanyMembershipFactory(company=company).user
     plan = CompetencePlanFactory(partnership=PartnershipFactory(company=company))
     PlanActivityFactory(plan=plan, title="Hydraulik for montører")
-    job = report_request(user=hr, kind="competence_plan", subject=plan, language="da")
+    job = report_request(by=hr, kind="competence_plan", subject=plan, language="da")
     print(job.pk)
 
 
