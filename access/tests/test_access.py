@@ -309,6 +309,38 @@ def test_employees_are_seen_by_the_lead_and_joining_schools_leaders_only(tenants
     assert not can(teacher, Capability.VIEW_EMPLOYEES, company)
 
 
+def test_school_people_are_the_active_holders_of_those_roles_at_that_school(tenants):
+    from accounts.models import SchoolRole
+
+    school = tenants["school_a"]
+    assert list(access.school_people(school.pk, SchoolRole.COORDINATOR)) == [tenants["coordinator"]]
+    assert set(access.school_people(school.pk, SchoolRole.COORDINATOR, SchoolRole.LEADER)) == {
+        tenants["coordinator"],
+        tenants["leader"],
+    }
+    tenants["coordinator"].is_active = False
+    tenants["coordinator"].save()
+    assert not access.school_people(school.pk, SchoolRole.COORDINATOR).exists()
+
+
+def test_registering_schools_are_where_the_user_coordinates_or_leads(tenants):
+    school_a = tenants["school_a"]
+    assert list(access.registering_schools(tenants["coordinator"])) == [school_a]
+    assert list(access.registering_schools(tenants["leader"])) == [school_a]
+    for persona in ("teacher", "consultant", "hr", "nobody"):
+        assert not access.registering_schools(tenants[persona]).exists(), persona
+    assert access.registering_schools(tenants["admin"]).count() == 2
+
+
+def test_coordinated_partnerships_are_the_users_own(tenants):
+    assert list(access.coordinated_partnerships(tenants["coordinator"])) == [
+        tenants["partnership_a"]
+    ]
+    # The leader sees the partnership but does not coordinate it.
+    assert not access.coordinated_partnerships(tenants["leader"]).exists()
+    assert access.coordinated_partnerships(tenants["admin"]).count() == 2
+
+
 def test_an_inactive_user_may_do_nothing_even_as_coordinator(tenants):
     coordinator = tenants["coordinator"]
     coordinator.is_active = False
