@@ -358,6 +358,22 @@ def test_network_and_catalogue_management_helpers(tenants):
     assert not access.can_manage_network(tenants["coordinator"])
     assert access.can_manage_catalogue(tenants["leader"])
     assert not access.can_manage_catalogue(tenants["hr"])
+    for school_staff in ("coordinator", "teacher", "consultant"):
+        assert not access.can_manage_catalogue(tenants[school_staff]), school_staff
+
+
+def test_roles_pick_the_schools_and_companies_of_a_role(tenants):
+    from accounts.models import CompanyRole, SchoolRole
+    from tests.factories import SchoolMembershipFactory
+
+    leader = tenants["leader"]
+    SchoolMembershipFactory(user=leader, school=tenants["school_b"], role=SchoolRole.TEACHER)
+    roles = access.roles_of(leader)
+    assert roles.schools(SchoolRole.LEADER) == [tenants["school_a"]]
+    assert roles.school_ids(SchoolRole.TEACHER) == [tenants["school_b"].pk]
+    assert roles.schools(SchoolRole.CONSULTANT) == []
+    assert access.roles_of(tenants["hr"]).company_ids(CompanyRole.HR) == [tenants["company_a"].pk]
+    assert access.roles_of(tenants["hr"]).company_ids(CompanyRole.MANAGER) == []
 
 
 def test_require_raises_403_with_a_translated_reason(tenants):
