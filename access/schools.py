@@ -23,6 +23,12 @@ def scheduling_schools(user) -> QuerySet:
     return _schools_with(user, SchoolRole.COORDINATOR)
 
 
+def manages_calendar_schools(user) -> QuerySet:
+    """Schools whose closed periods the user keeps: coordinators plan around them,
+    leaders decide them."""
+    return _schools_with(user, SchoolRole.COORDINATOR, SchoolRole.LEADER)
+
+
 def led_schools(user) -> QuerySet:
     """Schools whose staff page the user manages (the menu's "Staff")."""
     return _schools_with(user, SchoolRole.LEADER)

@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.isoweek import week_monday
 from core.models import TimeStampedModel
 
 from .validators import validate_cvr
@@ -223,6 +226,10 @@ class BlackoutWeek(TimeStampedModel):
     iso_year = models.PositiveSmallIntegerField(_("ISO year"))
     iso_week = models.PositiveSmallIntegerField(_("ISO week"))
     note = models.CharField(_("reason"), max_length=200, blank=True)
+    # The week's Monday and Sunday, kept with the week so that overlaps with course
+    # blocks are plain date comparisons in the database.
+    first_day = models.DateField(_("first day"), editable=False)
+    last_day = models.DateField(_("last day"), editable=False)
 
     class Meta:
         verbose_name = _("blackout week")
@@ -237,6 +244,12 @@ class BlackoutWeek(TimeStampedModel):
                 name="blackout_week_range",
             ),
         ]
+        indexes = [models.Index(fields=["company", "first_day"], name="blackout_company_day")]
 
     def __str__(self):
         return f"{self.company}: {self.iso_year}-W{self.iso_week:02d}"
+
+    def save(self, *args, **kwargs):
+        self.first_day = week_monday(self.iso_year, self.iso_week)
+        self.last_day = self.first_day + dt.timedelta(days=6)
+        super().save(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import CompanyMembership, CompanyRole
 from companies.models import Company
-from core.isoweek import add_workdays, iso_week_of
+from core.isoweek import add_workdays, iso_week_of, week_monday
 from partnerships.models import ActionItem, Experience, Meeting, Partnership, Theme
 from scheduling.models import CourseBlock
 
@@ -67,6 +67,7 @@ def seed_open_blocks(world: World, scale: int, report: SeedReport) -> None:
                         start_date=start,
                         end_date=add_workdays(start, max(1, math.ceil(course.duration_days))),
                         capacity=rng.choice([12, 16, 20]),
+                        min_participants=6,
                         status=CourseBlock.Status.CONFIRMED
                         if week_offset < 3
                         else CourseBlock.Status.PLANNED,
@@ -81,6 +82,37 @@ def seed_open_blocks(world: World, scale: int, report: SeedReport) -> None:
             )
     CourseBlock.teachers.through.objects.bulk_create(teacher_links)
     report.add("course_blocks", len(created))
+
+
+def seed_school_calendar(world: World, report: SeedReport) -> None:
+    """Every school closes for Christmas and four summer weeks; a partner company holds
+    seats on two of its school's open blocks before naming people."""
+    from partnerships.models import Partnership
+    from scheduling.models import BlockReservation, SchoolClosure
+
+    year = world.today.year
+    summer = week_monday(year + 1, 28)
+    for school in world.schools:
+        for name, first, last in [
+            ("Juleferie", dt.date(year, 12, 23), dt.date(year + 1, 1, 1)),
+            ("Sommerferie", summer, summer + dt.timedelta(weeks=4, days=-1)),
+        ]:
+            _closure, created = SchoolClosure.objects.get_or_create(
+                school=school, name=name, first_day=first, defaults={"last_day": last}
+            )
+            report.add("school_closures", int(created))
+        partner = (
+            Partnership.objects.filter(lead_school=school).order_by("pk").values("company").first()
+        )
+        if not partner:
+            continue
+        for block in CourseBlock.objects.filter(
+            school=school, reference__contains="-OPEN-", start_date__gt=world.today
+        ).order_by("start_date")[1:3]:
+            _reservation, created = BlockReservation.objects.get_or_create(
+                block=block, company_id=partner["company"], defaults={"seats": 3}
+            )
+            report.add("seat_reservations", int(created))
 
 
 def seed_network(world: World, report: SeedReport) -> None:

@@ -17,7 +17,7 @@ from . import data
 from .base import SeedReport
 from .company import generated_company, seed_company
 from .evaluations import seed_evaluations
-from .network import seed_hr_users, seed_network, seed_open_blocks
+from .network import seed_hr_users, seed_network, seed_open_blocks, seed_school_calendar
 from .reference import seed_reference_data
 from .waiting import seed_waiting
 
@@ -34,6 +34,7 @@ def seed_demo(*, scale: int = 1, today: dt.date | None = None) -> SeedReport:
         seed_company(index, spec, world, report)
     seed_hr_users(world, report)
     seed_open_blocks(world, scale, report)
+    seed_school_calendar(world, report)
     seed_network(world, report)
     seed_evaluations(world, report)
     seed_waiting(report)

@@ -42,6 +42,15 @@ BLOCK_UNDER_HALF = Kind(
     waits=False,
 )
 BLOCK_CANCELLED = Kind("block_cancelled", _("A course block was cancelled"), waits=False)
+BLOCK_MOVED = Kind("block_moved", _("A course block was moved to other dates"), waits=False)
+BLOCK_BELOW_MINIMUM = Kind(
+    "block_below_minimum",
+    _("A course block has fewer participants than its minimum two weeks before start"),
+    waits=False,
+)
+SEAT_OFFERED = Kind(
+    "seat_offered", _("A freed seat went to the first on a waiting list"), waits=False
+)
 MEETING_INVITATION = Kind("meeting_invitation", _("You are invited to a meeting"), waits=False)
 MEETING_CHANGED = Kind("meeting_changed", _("A meeting was moved"), waits=False)
 MEETING_CANCELLED = Kind("meeting_cancelled", _("A meeting was cancelled"), waits=False)
@@ -69,6 +78,9 @@ KINDS = {
         ACTION_ITEM_OVERDUE,
         BLOCK_UNDER_HALF,
         BLOCK_CANCELLED,
+        BLOCK_MOVED,
+        BLOCK_BELOW_MINIMUM,
+        SEAT_OFFERED,
         MEETING_INVITATION,
         MEETING_CHANGED,
         MEETING_CANCELLED,

@@ -159,7 +159,7 @@ def _plan_participants(
         block_ids.add(block_id)
     blocks = list(
         CourseBlock.objects.filter(pk__in=block_ids)
-        .select_related("course")
+        .select_related("course", "school", "company")
         .order_by("start_date", "reference")
     )
     if not show_names:

@@ -1,73 +1,122 @@
-"""Scheduling conflicts, found where they arise. Capacity is a hard limit (services
-refuse it); everything here may be accepted with an explicit confirmation."""
+"""The one conflict engine. Every page and step that asks "does this clash?" asks here:
+the block form, enrolment, moves, the conflicts page, the week plan, the dashboard.
+
+Overlaps are found in the database: date ranges joined with date ranges (a block
+against the teacher's other blocks, the person's other places, the companies' blackout
+weeks, the plan's period), never pairs compared in Python. Two blocks clash when their
+date ranges share a day (touching on the same day clashes, adjacent days do not); a
+cancelled block or a place that takes no seat (`PARTICIPATING_STATUSES`) never clashes.
+Capacity is a hard limit the services refuse; everything else may be accepted with an
+explicit confirmation, so it is reported here."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from companies.models import BlackoutWeek
-from core.isoweek import iso_week_of
-from scheduling.models import CourseBlock, Enrollment
+from scheduling.calendar import _count_open, days_needed, public_holidays
+from scheduling.models import (
+    PARTICIPATING_STATUSES,
+    BlockReservation,
+    CourseBlock,
+    Enrollment,
+    SchoolClosure,
+)
+
+TEACHER = "teacher"
+EMPLOYEE = "employee"
+PLAN_PERIOD = "plan_period"
+BLACKOUT = "blackout"
+CLOSED = "closed"
+CAPACITY = "capacity"
+KINDS = (TEACHER, EMPLOYEE, PLAN_PERIOD, BLACKOUT, CLOSED, CAPACITY)
+# Block states that can clash: all but cancelled.
+LIVE = (CourseBlock.Status.PLANNED, CourseBlock.Status.CONFIRMED, CourseBlock.Status.HELD)
 
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # teacher | employee | plan_period | blackout
+    kind: str
     message: str
 
 
-def _overlapping(start: dt.date, end: dt.date, exclude_pk=None):
-    blocks = CourseBlock.objects.filter(start_date__lte=end, end_date__gte=start).exclude(
-        status=CourseBlock.Status.CANCELLED
-    )
+@dataclass(frozen=True)
+class Finding:
+    """One conflict of a block found by a scan: ids and names, read by the pages."""
+
+    kind: str
+    block_id: int
+    other_id: int | None = None  # the other block (teacher, employee)
+    who: str = ""  # teacher, employee or company
+    detail: str = ""  # blackout reason, plan title, closed day's name, "17/16"
+
+
+def _overlapping(start: dt.date, end: dt.date, exclude_pk=None) -> QuerySet:
+    blocks = CourseBlock.objects.filter(start_date__lte=end, end_date__gte=start, status__in=LIVE)
     return blocks.exclude(pk=exclude_pk) if exclude_pk else blocks
 
 
+def _name(block_title, week, reference) -> str:
+    return _("%(course)s, week %(week)s (%(reference)s)") % {
+        "course": block_title,
+        "week": week,
+        "reference": reference,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# One block, before it is saved, moved or filled.
+
+
 def teacher_conflicts(*, teachers, start, end, exclude_pk=None) -> list[Conflict]:
-    clashes = (
-        _overlapping(start, end, exclude_pk)
-        .filter(teachers__in=teachers)
-        .select_related("course")
-        .prefetch_related("teachers")
-        .distinct()
-        .order_by("start_date")
+    rows = (
+        CourseBlock.teachers.through.objects.filter(
+            user__in=teachers, courseblock__in=_overlapping(start, end, exclude_pk)
+        )
+        .order_by("courseblock__start_date", "user__first_name")
+        .values_list(
+            "user__first_name",
+            "user__last_name",
+            "courseblock__course__title",
+            "courseblock__iso_week",
+            "courseblock__reference",
+        )
     )
-    ids = {t.pk for t in teachers}
     return [
         Conflict(
-            "teacher",
-            _("%(teacher)s already teaches %(course)s (%(reference)s) in this period.")
-            % {"teacher": teacher, "course": block.course.title, "reference": block.reference},
+            TEACHER,
+            _("%(teacher)s already teaches %(block)s in this period.")
+            % {"teacher": f"{first} {last}".strip(), "block": _name(title, week, reference)},
         )
-        for block in clashes
-        for teacher in block.teachers.all()
-        if teacher.pk in ids
+        for first, last, title, week, reference in rows
     ]
 
 
 def employee_conflicts(*, employees, start, end, exclude_pk=None) -> list[Conflict]:
-    clashes = (
+    rows = (
         Enrollment.objects.filter(
             employee__in=employees,
+            status__in=PARTICIPATING_STATUSES,
             course_block__in=_overlapping(start, end, exclude_pk),
         )
-        .exclude(status=Enrollment.Status.CANCELLED)
-        .select_related("employee", "course_block__course")
-        .order_by("employee__name")
+        .order_by("employee__name", "course_block__start_date")
+        .values_list(
+            "employee__name",
+            "course_block__course__title",
+            "course_block__iso_week",
+            "course_block__reference",
+        )
     )
     return [
         Conflict(
-            "employee",
-            _("%(employee)s is already on %(course)s (%(reference)s) in this period.")
-            % {
-                "employee": e.employee.name,
-                "course": e.course_block.course.title,
-                "reference": e.course_block.reference,
-            },
+            EMPLOYEE,
+            _("%(employee)s is already on %(block)s in this period.")
+            % {"employee": name, "block": _name(title, week, reference)},
         )
-        for e in clashes
+        for name, title, week, reference in rows
     ]
 
 
@@ -78,7 +127,7 @@ def plan_period_conflicts(*, activity, start, end) -> list[Conflict]:
     if start < plan.period_start or end > plan.period_end:
         return [
             Conflict(
-                "plan_period",
+                PLAN_PERIOD,
                 _("The block lies outside the plan's period (%(start)s – %(end)s).")
                 % {"start": plan.period_start, "end": plan.period_end},
             )
@@ -87,57 +136,279 @@ def plan_period_conflicts(*, activity, start, end) -> list[Conflict]:
 
 
 def blackout_conflicts(*, company_ids, start, end) -> list[Conflict]:
-    weeks = set()
-    day = start
-    while day <= end:
-        weeks.add(iso_week_of(day))
-        day += dt.timedelta(days=1)
-    query = Q()
-    for year, week in weeks:
-        query |= Q(iso_year=year, iso_week=week)
-    blackouts = BlackoutWeek.objects.filter(query, company__in=company_ids).select_related(
-        "company"
+    rows = (
+        BlackoutWeek.objects.filter(
+            company__in=company_ids, first_day__lte=end, last_day__gte=start
+        )
+        .order_by("company__name", "first_day")
+        .values_list("company__name", "iso_week", "note")
     )
     return [
-        Conflict(
-            "blackout",
-            _("%(company)s cannot send staff in week %(week)s%(note)s.")
-            % {
-                "company": b.company.name,
-                "week": b.iso_week,
-                "note": f" ({b.note})" if b.note else "",
-            },
-        )
-        for b in blackouts
+        Conflict(BLACKOUT, _blackout_message(company, week, note)) for company, week, note in rows
     ]
+
+
+def _blackout_message(company, week, note) -> str:
+    return _("%(company)s cannot send staff in week %(week)s%(note)s.") % {
+        "company": company,
+        "week": week,
+        "note": f" ({note})" if note else "",
+    }
+
+
+def closed_conflicts(*, school_id, start, end, duration_days) -> list[Conflict]:
+    """The block starts or ends on a day the school is closed, or its dates leave too few
+    open days for the course (a holiday or closure fell inside after it was placed)."""
+    from scheduling.calendar import closed_days
+
+    closed = closed_days(school_id, start, end)
+    return [
+        Conflict(CLOSED, message) for message in _closed_messages(start, end, closed, duration_days)
+    ]
+
+
+def _closed_messages(start, end, closed, duration_days) -> list[str]:
+    inside = {day: name for day, name in closed.items() if start <= day <= end}
+    if not inside:
+        return []
+    if (
+        start in inside
+        or end in inside
+        or _count_open(start, end, closed) < days_needed(duration_days)
+    ):
+        return [
+            _("The school does not teach on %(days)s.")
+            % {"days": ", ".join(f"{name} ({day:%d.%m.})" for day, name in sorted(inside.items()))}
+        ]
+    return []
 
 
 def block_conflicts(*, block: CourseBlock, teachers, activity=None) -> list[Conflict]:
-    """Everything that clashes with this (possibly unsaved) block."""
-    employees = (
-        Enrollment.objects.filter(course_block=block.pk)
-        .exclude(status=Enrollment.Status.CANCELLED)
-        .values("employee")
-        if block.pk
-        else []
-    )
+    """Everything that clashes with this (possibly unsaved) block: its teachers', its
+    people's and its companies' other commitments, the plan's period, closed days."""
+    start, end = block.start_date, block.end_date
     company_ids = {block.company_id} if block.company_id else set()
+    people = []
     if block.pk:
-        company_ids |= set(block.enrollments.values_list("employee__company", flat=True).distinct())
+        taking = Enrollment.objects.filter(course_block=block.pk, status__in=PARTICIPATING_STATUSES)
+        people = taking.values("employee")
+        company_ids |= set(taking.values_list("employee__company", flat=True).distinct())
+        company_ids |= set(
+            BlockReservation.objects.filter(block=block.pk).values_list("company", flat=True)
+        )
     return [
-        *teacher_conflicts(
-            teachers=teachers, start=block.start_date, end=block.end_date, exclude_pk=block.pk
-        ),
+        *teacher_conflicts(teachers=teachers, start=start, end=end, exclude_pk=block.pk),
         *(
-            employee_conflicts(
-                employees=employees,
-                start=block.start_date,
-                end=block.end_date,
-                exclude_pk=block.pk,
-            )
+            employee_conflicts(employees=people, start=start, end=end, exclude_pk=block.pk)
             if block.pk
             else []
         ),
-        *plan_period_conflicts(activity=activity, start=block.start_date, end=block.end_date),
-        *blackout_conflicts(company_ids=company_ids, start=block.start_date, end=block.end_date),
+        *plan_period_conflicts(activity=activity, start=start, end=end),
+        *blackout_conflicts(company_ids=company_ids, start=start, end=end),
+        *closed_conflicts(
+            school_id=block.school_id,
+            start=start,
+            end=end,
+            duration_days=block.course.duration_days,
+        ),
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# Many blocks at once: the conflicts page, the week plan and the dashboard. A constant
+# number of queries, each joining in the database.
+
+
+def _live(blocks: QuerySet) -> QuerySet:
+    return CourseBlock.objects.filter(pk__in=blocks.values("pk"), status__in=LIVE)
+
+
+def scan_teachers(blocks: QuerySet) -> list[Finding]:
+    """Each (block, teacher, other block) where the teacher's other block shares a day."""
+    other = "user__taught_blocks"
+    rows = (
+        CourseBlock.teachers.through.objects.filter(courseblock__in=_live(blocks))
+        .filter(
+            Q(**{f"{other}__lt": F("courseblock")}) | Q(**{f"{other}__gt": F("courseblock")}),
+            **{
+                f"{other}__status__in": LIVE,
+                f"{other}__start_date__lte": F("courseblock__end_date"),
+                f"{other}__end_date__gte": F("courseblock__start_date"),
+            },
+        )
+        .values_list("courseblock_id", other, "user__first_name", "user__last_name")
+    )
+    return [
+        Finding(TEACHER, block, other_block, f"{first} {last}".strip())
+        for block, other_block, first, last in rows
+    ]
+
+
+def scan_employees(blocks: QuerySet) -> list[Finding]:
+    """Each (block, employee, other block) where the person holds two places at once."""
+    other = "employee__enrollments"
+    rows = (
+        Enrollment.objects.filter(course_block__in=_live(blocks), status__in=PARTICIPATING_STATUSES)
+        .filter(
+            Q(**{f"{other}__course_block__lt": F("course_block")})
+            | Q(**{f"{other}__course_block__gt": F("course_block")}),
+            **{
+                f"{other}__status__in": PARTICIPATING_STATUSES,
+                f"{other}__course_block__status__in": LIVE,
+                f"{other}__course_block__start_date__lte": F("course_block__end_date"),
+                f"{other}__course_block__end_date__gte": F("course_block__start_date"),
+            },
+        )
+        .values_list("course_block_id", f"{other}__course_block", "employee__name")
+    )
+    return [Finding(EMPLOYEE, block, other_block, name) for block, other_block, name in rows]
+
+
+def scan_capacity(blocks: QuerySet) -> list[Finding]:
+    from scheduling.selectors import with_seats
+
+    rows = (
+        with_seats(_live(blocks))
+        .filter(seats_taken__gt=F("capacity"))
+        .values_list("pk", "seats_taken", "capacity")
+    )
+    return [Finding(CAPACITY, pk, detail=f"{taken}/{capacity}") for pk, taken, capacity in rows]
+
+
+def scan_blackouts(blocks: QuerySet) -> list[Finding]:
+    """Blocks in a blackout week of the company they run at, of a company with people on
+    them, or of a company holding seats on them."""
+    live = _live(blocks)
+    overlap = {
+        "first_day__lte": "end_date",
+        "last_day__gte": "start_date",
+    }
+    sources = [
+        (CourseBlock.objects.filter(pk__in=live.values("pk")), "company", "pk"),
+        (
+            Enrollment.objects.filter(course_block__in=live, status__in=PARTICIPATING_STATUSES),
+            "employee__company",
+            "course_block",
+        ),
+        (BlockReservation.objects.filter(block__in=live), "company", "block"),
+    ]
+    queries = []
+    for rows, company, block in sources:
+        prefix = "" if block == "pk" else f"{block}__"
+        queries.append(
+            rows.filter(
+                **{
+                    f"{company}__blackout_weeks__{field}": F(f"{prefix}{date}")
+                    for field, date in overlap.items()
+                }
+            )
+            .order_by()
+            .values_list(
+                block,
+                f"{company}__name",
+                f"{company}__blackout_weeks__iso_week",
+                f"{company}__blackout_weeks__note",
+            )
+        )
+    # One query: the three ways a company is on a block, united in the database.
+    found = set(queries[0].union(*queries[1:]))
+    return [
+        Finding(BLACKOUT, pk, who=name, detail=_blackout_message(name, week, note))
+        for pk, name, week, note in sorted(found)
+    ]
+
+
+def scan_plan_periods(blocks: QuerySet) -> list[Finding]:
+    """Blocks with places of a plan whose period does not hold the block."""
+    rows = (
+        Enrollment.objects.filter(
+            course_block__in=_live(blocks),
+            status__in=PARTICIPATING_STATUSES,
+        )
+        .filter(
+            Q(plan_activity__plan__period_start__gt=F("course_block__start_date"))
+            | Q(plan_activity__plan__period_end__lt=F("course_block__end_date"))
+        )
+        .values_list(
+            "course_block_id",
+            "plan_activity__plan__title",
+            "plan_activity__plan__period_start",
+            "plan_activity__plan__period_end",
+        )
+        .distinct()
+    )
+    return [
+        Finding(PLAN_PERIOD, pk, who=title, detail=f"{first:%d.%m.%Y} – {last:%d.%m.%Y}")
+        for pk, title, first, last in sorted(rows)
+    ]
+
+
+def scan_closed(blocks: QuerySet) -> list[Finding]:
+    """Blocks on a public holiday or in a closed period of their school. Holidays are not
+    in the database: the blocks over any holiday of the blocks' years or any closure of
+    their school are found in one query, then their open days are counted."""
+    live = _live(blocks)
+    bounds = live.aggregate(first=Min("start_date"), last=Max("end_date"))
+    first = bounds["first"] or dt.date.today()
+    last = bounds["last"] or first
+    holidays = public_holidays(first, last)
+    on_a_day = Q()
+    for day in holidays:
+        if day.weekday() < 5:
+            on_a_day |= Q(start_date__lte=day, end_date__gte=day)
+    on_a_day |= Q(
+        school__closures__first_day__lte=F("end_date"),
+        school__closures__last_day__gte=F("start_date"),
+    )
+    candidates = list(
+        live.filter(on_a_day)
+        .distinct()
+        .values_list("pk", "school_id", "start_date", "end_date", "course__duration_days")
+    )
+    closures = defaultdict(dict)
+    for closure in SchoolClosure.objects.filter(
+        school__in=live.values("school"), first_day__lte=last, last_day__gte=first
+    ):
+        day = closure.first_day
+        while day <= closure.last_day:
+            closures[closure.school_id].setdefault(day, closure.name)
+            day += dt.timedelta(days=1)
+    found = []
+    for pk, school, start, end, duration in candidates:
+        closed = {
+            day: name
+            for day, name in {**holidays, **closures[school]}.items()
+            if day.weekday() < 5 and start <= day <= end
+        }
+        for message in _closed_messages(start, end, closed, duration):
+            found.append(Finding(CLOSED, pk, detail=message))
+    return found
+
+
+SCANS = {
+    TEACHER: scan_teachers,
+    EMPLOYEE: scan_employees,
+    PLAN_PERIOD: scan_plan_periods,
+    BLACKOUT: scan_blackouts,
+    CLOSED: scan_closed,
+    CAPACITY: scan_capacity,
+}
+
+
+def scan(blocks: QuerySet, kinds=KINDS) -> list[Finding]:
+    """Every conflict of the given blocks, of the kinds asked for."""
+    return [finding for kind in kinds for finding in SCANS[kind](blocks)]
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    """Findings per kind, a double booking counted once (not once from each side)."""
+    tally = defaultdict(int)
+    seen = set()
+    for f in findings:
+        if f.kind in (TEACHER, EMPLOYEE):
+            key = (f.kind, f.who, *sorted((f.block_id, f.other_id)))
+            if key in seen:
+                continue
+            seen.add(key)
+        tally[f.kind] += 1
+    return {kind: tally[kind] for kind in KINDS}

@@ -76,18 +76,13 @@ def feed_blocks(feed: CalendarFeed) -> QuerySet[CourseBlock]:
 def feed_ics(feed: CalendarFeed, *, host: str) -> bytes:
     events = []
     for block in feed_blocks(feed):
-        place = (
-            block.company.name
-            if block.company and block.location == "company"
-            else (block.school.name)
-        )
         events.append(
             ics.CalendarEvent(
                 uid=f"block-{block.pk}@{host}",
                 start=block.start_date,
                 end=block.end_date + dt.timedelta(days=1),
                 summary=f"{block.course.number} {block.course.title}",
-                location=block.address or place,
+                location=block.place,
                 description=block.reference,
                 cancelled=block.status == "cancelled",
             )

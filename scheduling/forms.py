@@ -4,11 +4,33 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import SchoolMembership, SchoolRole, User
 from core.forms import DateInput, PlausibleDatesMixin
 from core.isoweek import parse_iso_week, week_monday
-from scheduling.models import CourseBlock
+from scheduling.calendar import NoTeachingDays, block_dates
+from scheduling.models import CourseBlock, SchoolClosure
 from schools.models import AmuCourse, Department, School
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+]
 
-class CourseBlockForm(PlausibleDatesMixin, forms.ModelForm):
+
+class CourseBlockForm(forms.ModelForm):
+    """A block is planned by ISO week and start day; its dates follow from the course's
+    AMU days on the days the school teaches (holidays and closed periods skipped)."""
+
+    week = forms.CharField(
+        label=_("ISO week"),
+        help_text=_(
+            "For example 2026-W14. Changing it moves the block; the people on it are told."
+        ),
+        widget=forms.TextInput(attrs={"type": "week"}),
+    )
+    start_day = forms.TypedChoiceField(
+        label=_("First day"), choices=WEEKDAYS, coerce=int, initial=0
+    )
     confirm_conflicts = forms.BooleanField(
         label=_("Save anyway: I have seen the conflicts above"), required=False
     )
@@ -26,21 +48,22 @@ class CourseBlockForm(PlausibleDatesMixin, forms.ModelForm):
             "department",
             "course",
             "reference",
-            "start_date",
-            "end_date",
             "location",
             "company",
             "address",
+            "pooled",
             "teachers",
             "capacity",
+            "min_participants",
             "status",
         ]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "teachers": forms.CheckboxSelectMultiple(),
+        widgets = {"teachers": forms.CheckboxSelectMultiple()}
+        help_texts = {
+            "reference": _("Leave empty to number the block automatically."),
+            "address": _("Only when it differs from the school's or the company's own address."),
         }
-        help_texts = {"reference": _("Leave empty to number the block automatically.")}
+
+    field_order = ["school", "department", "course", "week", "start_day"]
 
     def __init__(self, *args, schools, companies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,11 +80,48 @@ class CourseBlockForm(PlausibleDatesMixin, forms.ModelForm):
         self.fields["teachers"].required = False
         if len(self.fields["school"].queryset) == 1 and not self.instance.pk:
             self.initial.setdefault("school", self.fields["school"].queryset[0].pk)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "week", f"{self.instance.iso_year}-W{self.instance.iso_week:02d}"
+            )
+            self.initial.setdefault("start_day", self.instance.start_date.weekday())
+        self.dates = None
+
+    def clean_week(self):
+        try:
+            return parse_iso_week(self.cleaned_data["week"])
+        except ValueError as error:
+            raise forms.ValidationError(_("Write the week as 2026-W14.")) from error
+
+    def clean(self):
+        data = super().clean()
+        school, course, week = data.get("school"), data.get("course"), data.get("week")
+        if school and course and week and data.get("start_day") is not None:
+            try:
+                self.dates = block_dates(
+                    school_id=school.pk,
+                    iso_year=week[0],
+                    iso_week=week[1],
+                    weekday=data["start_day"],
+                    duration_days=course.duration_days,
+                )
+            except NoTeachingDays as error:
+                self.add_error("week", str(error))
+            else:
+                # The instance is checked (model clean) with the new week, not the old.
+                self.instance.iso_year, self.instance.iso_week = week
+                self.instance.start_date = self.dates.start
+                self.instance.end_date = self.dates.end
+        return data
 
 
 class EnrollForm(forms.Form):
     employees = forms.ModelMultipleChoiceField(
         label=_("Employees"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    waitlist = forms.BooleanField(
+        label=_("Put those beyond the free seats on the waiting list, in the order shown"),
+        required=False,
     )
     confirm_conflicts = forms.BooleanField(
         label=_("Enrol anyway: I have seen the conflicts above"), required=False
@@ -119,3 +179,58 @@ class WeekPlanFilterForm(forms.Form):
             return week_monday(*parse_iso_week(value))
         except ValueError as error:
             raise forms.ValidationError(_("Write the week as 2026-W48.")) from error
+
+
+class ReservationForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None)
+    seats = forms.IntegerField(
+        label=_("Seats"),
+        min_value=0,
+        max_value=999,
+        help_text=_("0 removes the reservation."),
+    )
+
+    def __init__(self, *args, companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = companies.order_by("name")
+
+
+class ClosureForm(PlausibleDatesMixin, forms.ModelForm):
+    class Meta:
+        model = SchoolClosure
+        fields = ["school", "name", "first_day", "last_day"]
+        widgets = {"first_day": DateInput(), "last_day": DateInput()}
+        help_texts = {"name": _("For example Summer holiday or Christmas.")}
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools.order_by("name")
+        if len(self.fields["school"].queryset) == 1:
+            self.initial.setdefault("school", self.fields["school"].queryset[0].pk)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last:
+            if last < first:
+                self.add_error("last_day", _("The last day cannot be before the first."))
+            elif (last - first).days > 92:
+                self.add_error("last_day", _("A closed period is at most three months."))
+        return data
+
+
+class ConflictFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[
+            ("", _("All kinds")),
+            ("teacher", _("Teacher in two blocks")),
+            ("employee", _("Employee in two blocks")),
+            ("capacity", _("Over capacity")),
+            ("blackout", _("Company blackout week")),
+            ("closed", _("Holiday or closed day")),
+            ("plan_period", _("Outside the plan's period")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

@@ -94,6 +94,22 @@ class CourseBlock(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
+    min_participants = models.PositiveSmallIntegerField(
+        _("minimum class size"),
+        default=0,
+        help_text=_(
+            "The coordinators are warned two weeks before start when fewer have a place. "
+            "0: no minimum."
+        ),
+    )
+    pooled = models.BooleanField(
+        _("open to other partner companies"),
+        default=True,
+        help_text=_(
+            "Several companies may fill the block together; each company's HR sees only "
+            "its own people on it. Untick for a block kept for the company it runs at."
+        ),
+    )
 
     class Meta:
         db_table = "schools_courseblock"
@@ -118,6 +134,10 @@ class CourseBlock(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(location="company") | Q(company__isnull=False),
                 name="course_block_company_when_at_company",
+            ),
+            models.CheckConstraint(
+                condition=Q(pooled=True) | Q(company__isnull=False),
+                name="course_block_company_when_not_pooled",
             ),
         ]
         indexes = [
@@ -148,6 +168,10 @@ class CourseBlock(TimeStampedModel):
                 ) % {"week": self.iso_week, "year": self.iso_year}
         if self.location == self.Location.COMPANY and not self.company_id:
             errors["company"] = _("Choose the company when the course runs there.")
+        elif not self.pooled and not self.company_id:
+            errors["company"] = _("Choose the company the block is kept for.")
+        if self.min_participants and self.capacity and self.min_participants > self.capacity:
+            errors["min_participants"] = _("The minimum class size cannot exceed the capacity.")
         if self.department_id and self.school_id and self.department.school_id != self.school_id:
             errors["department"] = _("The department must belong to the block's school.")
         if errors:
@@ -157,6 +181,27 @@ class CourseBlock(TimeStampedModel):
     def course_days(self) -> Decimal:
         """Days of teaching in this run: the course's catalogue duration."""
         return self.course.duration_days
+
+    @property
+    def ends_with_half_day(self) -> bool:
+        return self.course.duration_days % 1 != 0
+
+    @property
+    def place(self) -> str:
+        """Where the teaching happens, as an address a teacher can go to: the school's
+        address at the school, the company's at the company, the typed one otherwise."""
+        if self.address:
+            return self.address
+        if self.location == self.Location.COMPANY and self.company_id:
+            return _postal_address(self.company)
+        if self.location == self.Location.SCHOOL:
+            return _postal_address(self.school)
+        return str(_("Place not given yet"))
+
+
+def _postal_address(party) -> str:
+    town = f"{party.postal_code} {party.city}".strip()
+    return ", ".join(part for part in (party.name, party.address, town) if part)
 
 
 class CalendarFeed(TimeStampedModel):
@@ -202,6 +247,7 @@ class Enrollment(TimeStampedModel):
         ENROLLED = "enrolled", _("Enrolled")
         COMPLETED = "completed", _("Completed")
         NO_SHOW = "no_show", _("No-show")
+        WAITING = "waiting", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
 
     employee = models.ForeignKey(
@@ -226,6 +272,12 @@ class Enrollment(TimeStampedModel):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    queued_at = models.DateTimeField(
+        _("on the waiting list since"),
+        null=True,
+        blank=True,
+        help_text=_("A freed seat goes to the one who has waited longest."),
     )
 
     class Meta:
@@ -262,7 +314,9 @@ class Enrollment(TimeStampedModel):
             raise ValidationError(errors)
 
 
-# Enrollment states that take a seat and count as (planned) participation in figures.
+# The one definition: an enrollment in these states takes a seat on its block, clashes
+# with the person's other blocks and counts as (planned) participation in figures. A
+# no-show took no part, a waiting or cancelled place holds no seat.
 PARTICIPATING_STATUSES = (
     Enrollment.Status.PLANNED,
     Enrollment.Status.ENROLLED,
@@ -270,3 +324,63 @@ PARTICIPATING_STATUSES = (
 )
 # Also on the model, for the apps below that reach it through a relation.
 Enrollment.PARTICIPATING_STATUSES = PARTICIPATING_STATUSES
+
+
+class BlockReservation(TimeStampedModel):
+    """Seats a company holds on a block before it names the people (reserved spaces).
+    Its named participants fill the reservation first; the unfilled rest still counts
+    against the block's capacity."""
+
+    block = models.ForeignKey(
+        CourseBlock,
+        verbose_name=_("course block"),
+        on_delete=models.CASCADE,
+        related_name="reservations",
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="block_reservations",
+    )
+    seats = models.PositiveSmallIntegerField(
+        _("seats"), validators=[MinValueValidator(1, message=_("Reserve at least one seat."))]
+    )
+
+    class Meta:
+        verbose_name = _("seat reservation")
+        verbose_name_plural = _("seat reservations")
+        ordering = ["company__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["block", "company"], name="unique_reservation"),
+            models.CheckConstraint(condition=Q(seats__gt=0), name="reservation_positive_seats"),
+        ]
+
+    def __str__(self):
+        return f"{self.company}: {self.seats} – {self.block}"
+
+
+class SchoolClosure(TimeStampedModel):
+    """Days a school does not teach (summer, Christmas, a staff day). Blocks skip them
+    like public holidays."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="closures"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="closure_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "first_day"])]
+
+    def __str__(self):
+        return f"{self.school.short_name}: {self.name}"

@@ -3,7 +3,7 @@ from SchedulingConfig.ready)."""
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from notifications import kinds
@@ -44,6 +44,37 @@ def thin_block_warnings(today: dt.date) -> int:
                 target=block,
                 url=reverse("scheduling:block_detail", args=[block.pk]),
                 message=f"{block.taken}/{block.capacity}",
+            )
+        )
+    return made
+
+
+@daily_reminder("blocks_below_minimum")
+def below_minimum_warnings(today: dt.date) -> int:
+    """Blocks starting within two weeks with fewer participants than their minimum class
+    size: the coordinators can still pool more companies in or move the block."""
+    thin = (
+        not_told(CourseBlock.objects.filter(min_participants__gt=0), kinds.BLOCK_BELOW_MINIMUM)
+        .filter(
+            start_date__gt=today,
+            start_date__lte=today + dt.timedelta(days=BLOCK_WARNING_DAYS),
+        )
+        .exclude(status__in=[CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD])
+        .annotate(
+            taken=Count("enrollments", filter=Q(enrollments__status__in=PARTICIPATING_STATUSES))
+        )
+        .filter(taken__lt=F("min_participants"))
+        .select_related("course")
+    )
+    made = 0
+    for block in thin:
+        made += len(
+            notify(
+                kinds.BLOCK_BELOW_MINIMUM,
+                recipients=block_coordinators(block),
+                target=block,
+                url=reverse("scheduling:block_detail", args=[block.pk]),
+                message=f"{block.taken}/{block.min_participants}",
             )
         )
     return made

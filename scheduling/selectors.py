@@ -1,13 +1,27 @@
 import datetime as dt
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models import DecimalField as DecimalOutput
+from django.db.models.functions import Coalesce, Greatest
 
 from access import course_blocks_for, school_people
 from accounts.models import SchoolRole, User
 from partnerships.models import Partnership
-from scheduling.models import PARTICIPATING_STATUSES, CourseBlock
+from scheduling.models import PARTICIPATING_STATUSES, BlockReservation, CourseBlock, Enrollment
 from schools.figures import aarselever
 
 
@@ -23,6 +37,124 @@ def course_blocks_with_participation(blocks: QuerySet[CourseBlock]) -> QuerySet[
             output_field=DecimalOutput(max_digits=10, decimal_places=1),
         )
     )
+
+
+def with_seats(blocks: QuerySet[CourseBlock]) -> QuerySet[CourseBlock]:
+    """Also annotate reserved_open (reserved seats not yet filled by the company's named
+    people) and seats_taken (places plus those): what counts against capacity."""
+    named = (
+        Enrollment.objects.filter(
+            course_block=OuterRef("block"),
+            employee__company=OuterRef("company"),
+            status__in=PARTICIPATING_STATUSES,
+        )
+        .order_by()
+        .values("course_block")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    unfilled = (
+        BlockReservation.objects.filter(block=OuterRef("pk"))
+        .annotate(named=Coalesce(Subquery(named, output_field=IntegerField()), 0))
+        .annotate(unfilled=Greatest(F("seats") - F("named"), Value(0)))
+        .order_by()
+        .values("block")
+        .annotate(total=Sum("unfilled"))
+        .values("total")
+    )
+    return course_blocks_with_participation(blocks).annotate(
+        reserved_open=Coalesce(Subquery(unfilled, output_field=IntegerField()), 0),
+        seats_taken=F("participant_count") + F("reserved_open"),
+    )
+
+
+@dataclass(frozen=True)
+class SeatUse:
+    """Who holds the seats of one block: named places and reservations per company. A
+    company's named places fill its reservation first, so a reserved seat is taken once."""
+
+    named: dict
+    reserved: dict
+
+    @property
+    def taken(self) -> int:
+        return sum(max(self.named.get(c, 0), seats) for c, seats in self.reserved.items()) + sum(
+            n for c, n in self.named.items() if c not in self.reserved
+        )
+
+    def plus(self, company_id) -> "SeatUse":
+        return replace(self, named={**self.named, company_id: self.named.get(company_id, 0) + 1})
+
+    def taken_with(self, company_id, seats: int) -> int:
+        """Seats taken if the company held `seats` (0: no reservation)."""
+        reserved = {c: n for c, n in self.reserved.items() if c != company_id}
+        if seats:
+            reserved[company_id] = seats
+        return replace(self, reserved=reserved).taken
+
+    def fit(self, employees, capacity: int) -> tuple[list, list]:
+        """Split people, in order, into those who get a seat and those who do not."""
+        use, seated, waiting = self, [], []
+        for employee in employees:
+            more = use.plus(employee.company_id)
+            if more.taken <= capacity:
+                use = more
+                seated.append(employee)
+            else:
+                waiting.append(employee)
+        return seated, waiting
+
+
+def seat_use(block: CourseBlock) -> SeatUse:
+    named = dict(
+        Enrollment.objects.filter(course_block=block.pk, status__in=PARTICIPATING_STATUSES)
+        .order_by()
+        .values("employee__company")
+        .annotate(n=Count("pk"))
+        .values_list("employee__company", "n")
+    )
+    reserved = dict(BlockReservation.objects.filter(block=block.pk).values_list("company", "seats"))
+    return SeatUse(named=named, reserved=reserved)
+
+
+def fill_by_company(block: CourseBlock, companies: QuerySet) -> list[dict]:
+    """Per company among `companies` with people, waiting people or seats on the block:
+    named places, waiting, reserved seats."""
+    from companies.models import Company
+
+    rows = (
+        Company.objects.filter(pk__in=companies.values("pk"))
+        .annotate(
+            named=Count(
+                "employees__enrollments",
+                filter=Q(
+                    employees__enrollments__course_block=block.pk,
+                    employees__enrollments__status__in=PARTICIPATING_STATUSES,
+                ),
+                distinct=True,
+            ),
+            waiting=Count(
+                "employees__enrollments",
+                filter=Q(
+                    employees__enrollments__course_block=block.pk,
+                    employees__enrollments__status=Enrollment.Status.WAITING,
+                ),
+                distinct=True,
+            ),
+            reserved=Coalesce(
+                Subquery(
+                    BlockReservation.objects.filter(block=block.pk, company=OuterRef("pk")).values(
+                        "seats"
+                    )[:1]
+                ),
+                0,
+            ),
+        )
+        .filter(Q(named__gt=0) | Q(waiting__gt=0) | Q(reserved__gt=0))
+        .order_by("name")
+        .values("pk", "name", "named", "waiting", "reserved")
+    )
+    return [{**row, "holds": max(row["named"], row["reserved"])} for row in rows]
 
 
 def course_block_aarselever(block: CourseBlock) -> Decimal:
@@ -81,12 +213,17 @@ def week_grid(
             Q(company__name__icontains=company)
             | Q(enrollments__employee__company__name__icontains=company)
         ).distinct()
+    from scheduling.conflicts import scan_teachers
+
+    double_booked = {f.block_id for f in scan_teachers(blocks)}
     blocks = list(
-        course_blocks_with_participation(blocks)
+        with_seats(blocks)
         .select_related("course", "department", "company")
         .prefetch_related("teachers")
         .order_by("start_date", "course__number")
     )
+    for block in blocks:
+        block.double_booked = block.pk in double_booked
     columns = [monday + dt.timedelta(weeks=n) for n in range(weeks)]
     if rows == "teacher":
         labels = list(
@@ -98,7 +235,7 @@ def week_grid(
         )
         keys = lambda block: [t.pk for t in block.teachers.all()] or [None]  # noqa: E731
     else:
-        labels = list(school.departments.order_by("name"))
+        labels = list(school.departments.select_related("school").order_by("name"))
         keys = lambda block: [block.department_id]  # noqa: E731
     grid = {label.pk: [[] for _ in columns] for label in labels}
     grid[None] = [[] for _ in columns]
@@ -114,51 +251,11 @@ def week_grid(
     return columns, table, len(blocks)
 
 
-def upcoming_conflicts(blocks: QuerySet[CourseBlock], *, today: dt.date) -> dict:
-    """Double-booked teachers and employees and over-full blocks among the given
-    blocks from today on; a constant number of queries."""
-    from collections import defaultdict
+def upcoming_conflicts(blocks: QuerySet[CourseBlock], *, today: dt.date) -> dict[str, int]:
+    """How many conflicts of each kind the given blocks have from today on."""
+    from scheduling.conflicts import counts, scan
 
-    from scheduling.models import Enrollment
-
-    upcoming = list(
-        course_blocks_with_participation(
-            blocks.filter(end_date__gte=today).exclude(status=CourseBlock.Status.CANCELLED)
-        )
-        .select_related("course", "school")
-        .prefetch_related("teachers")
-        .order_by("start_date")
-    )
-    by_id = {b.pk: b for b in upcoming}
-
-    def overlaps(a, b):
-        return a.start_date <= b.end_date and b.start_date <= a.end_date
-
-    teacher_blocks = defaultdict(list)
-    for block in upcoming:
-        for teacher in block.teachers.all():
-            teacher_blocks[teacher].append(block)
-    teachers = [
-        (teacher, a, b)
-        for teacher, items in teacher_blocks.items()
-        for i, a in enumerate(items)
-        for b in items[i + 1 :]
-        if overlaps(a, b)
-    ]
-    employee_blocks = defaultdict(list)
-    for employee_id, name, block_id in Enrollment.objects.filter(
-        course_block__in=by_id.keys(), status__in=PARTICIPATING_STATUSES
-    ).values_list("employee_id", "employee__name", "course_block_id"):
-        employee_blocks[(employee_id, name)].append(by_id[block_id])
-    employees = [
-        (name, a, b)
-        for (_pk, name), items in employee_blocks.items()
-        for i, a in enumerate(items)
-        for b in items[i + 1 :]
-        if overlaps(a, b)
-    ]
-    over = [b for b in upcoming if b.participant_count > b.capacity]
-    return {"teachers": teachers, "employees": employees, "over_capacity": over}
+    return counts(scan(blocks.filter(end_date__gte=today)))
 
 
 def block_coordinators(block: CourseBlock) -> list:

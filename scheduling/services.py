@@ -1,7 +1,6 @@
 """Writes for the week plan: course blocks, enrollments, attendance, the catalogue."""
 
 import datetime as dt
-import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +14,7 @@ from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record
 from companies.models import Employee
 from competence_plans.models import PlanActivity
-from core.isoweek import add_workdays, iso_week_of
+from core.isoweek import iso_week_of
 from notifications import kinds
 from notifications import services as notifications
 from scheduling.conflicts import (
@@ -25,10 +24,14 @@ from scheduling.conflicts import (
     employee_conflicts,
     plan_period_conflicts,
 )
-from scheduling.models import CourseBlock, Enrollment
-from scheduling.selectors import block_coordinators
-
-ACTIVE = (Enrollment.Status.PLANNED, Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED)
+from scheduling.models import (
+    PARTICIPATING_STATUSES,
+    BlockReservation,
+    CourseBlock,
+    Enrollment,
+    SchoolClosure,
+)
+from scheduling.selectors import block_coordinators, seat_use
 
 
 class ConflictsNeedConfirmation(ValidationError):
@@ -62,17 +65,19 @@ def _save_block(block: CourseBlock, *, teachers, activity, confirm: bool, by: Us
     if not block.reference and block.school_id and block.course_id and block.start_date:
         block.reference = _next_reference(block)
     block.full_clean()
-    participants = 0
+    taken = 0
     if block.pk:
         # The same row lock as enrolment, so a lowered capacity and a new place cannot
         # both pass their count at once.
         _lock(block)
-        participants = block.enrollments.filter(status__in=ACTIVE).count()
-    if participants > block.capacity:
+        taken = seat_use(block).taken
+    if taken > block.capacity:
         raise ValidationError(
             {
-                "capacity": _("%(n)s participants are enrolled; the capacity cannot be lower.")
-                % {"n": participants}
+                "capacity": _(
+                    "%(n)s seats are taken (places and reservations); the capacity cannot be lower."
+                )
+                % {"n": taken}
             }
         )
     conflicts = block_conflicts(block=block, teachers=teachers, activity=activity)
@@ -116,13 +121,18 @@ def course_block_update(
 ) -> CourseBlock:
     """Cancelling a block with people on it needs `confirm_cancel`; then the companies'
     HR and the coordinators concerned are told."""
-    was = CourseBlock.objects.get(pk=block.pk).status
+    before = CourseBlock.objects.get(pk=block.pk)
+    was = before.status
     for name, value in fields.items():
         setattr(block, name, value)
     cancelling = (
         was != CourseBlock.Status.CANCELLED and block.status == CourseBlock.Status.CANCELLED
     )
-    enrolled = block.enrollments.filter(status__in=ACTIVE) if cancelling else None
+    moved = not cancelling and (before.start_date, before.end_date) != (
+        block.start_date,
+        block.end_date,
+    )
+    enrolled = block.enrollments.filter(status__in=PARTICIPATING_STATUSES) if cancelling else None
     if cancelling and enrolled.exists() and not confirm_cancel:
         raise ValidationError(
             {
@@ -134,24 +144,59 @@ def course_block_update(
                 % {"n": enrolled.count()}
             }
         )
-    told = _cancellation_recipients(block) if cancelling else []
+    told = _people_concerned(block) if cancelling or moved else []
+    if moved:
+        # Those who taught it before the move and those who teach it after.
+        told += [*block.teachers.all(), *teachers]
     saved = _save_block(block, teachers=list(teachers), activity=None, confirm=confirm, by=by)
+    url = reverse("scheduling:block_detail", args=[saved.pk])
     if cancelling:
         notifications.notify(
-            kinds.BLOCK_CANCELLED,
+            kinds.BLOCK_CANCELLED, recipients=told, target=saved, url=url, actor=by
+        )
+    elif moved:
+        notifications.notify(
+            kinds.BLOCK_MOVED,
             recipients=told,
             target=saved,
-            url=reverse("scheduling:block_detail", args=[saved.pk]),
+            url=url,
             actor=by,
+            message=_("Now %(start)s – %(end)s (was %(old_start)s – %(old_end)s).")
+            % {
+                "start": f"{saved.start_date:%d.%m.%Y}",
+                "end": f"{saved.end_date:%d.%m.%Y}",
+                "old_start": f"{before.start_date:%d.%m.%Y}",
+                "old_end": f"{before.end_date:%d.%m.%Y}",
+            },
         )
     return saved
 
 
-def _cancellation_recipients(block: CourseBlock) -> list[User]:
-    """The coordinators concerned and the HR of every company with people on the block."""
-    companies = block.enrollments.filter(status__in=ACTIVE).values("employee__company_id")
-    hr = company_people(companies, CompanyRole.HR)
+def _people_concerned(block: CourseBlock) -> list[User]:
+    """The coordinators concerned and the HR of every company with people or seats on
+    the block."""
+    companies = {
+        *block.enrollments.filter(
+            status__in=(*PARTICIPATING_STATUSES, Enrollment.Status.WAITING)
+        ).values_list("employee__company_id", flat=True),
+        *block.reservations.values_list("company_id", flat=True),
+    }
+    hr = company_people(list(companies), CompanyRole.HR)
     return list({u.pk: u for u in [*block_coordinators(block), *hr]}.values())
+
+
+def _refuse_outsiders(block: CourseBlock, company_ids) -> None:
+    if not block.pooled and set(company_ids) - {block.company_id}:
+        raise ValidationError(
+            _("This block is kept for %(company)s; it is not open to other companies.")
+            % {"company": block.company}
+        )
+
+
+def _new_place_status(block: CourseBlock) -> str:
+    if block.status == CourseBlock.Status.CONFIRMED:
+        return Enrollment.Status.ENROLLED
+    return Enrollment.Status.PLANNED
 
 
 @transaction.atomic
@@ -162,42 +207,51 @@ def enrollments_add(
     activity: PlanActivity | None,
     by: User,
     confirm: bool = False,
+    waitlist: bool = False,
 ) -> list[Enrollment]:
-    """Put employees on a block; never over capacity; other clashes need confirmation."""
+    """Put employees on a block; never over capacity (a company's reserved seats are
+    theirs to fill); with `waitlist` those beyond the free seats go on the waiting list
+    in the order chosen. Other clashes need confirmation."""
     block = _lock(block)
     _refuse_closed(block)
     if activity and activity.amu_course_id != block.course_id:
         raise ValidationError(_("The plan activity is for another course than this block."))
-    already = set(
-        block.enrollments.filter(employee__in=employees).values_list("employee_id", flat=True)
-    )
-    new = [e for e in employees if e.pk not in already]
-    taken = block.enrollments.filter(status__in=ACTIVE).count()
-    if taken + len(new) > block.capacity:
+    _refuse_outsiders(block, {e.company_id for e in employees})
+    rows = {e.employee_id: e for e in block.enrollments.filter(employee__in=employees)}
+    new = [
+        e for e in employees if e.pk not in rows or rows[e.pk].status == Enrollment.Status.CANCELLED
+    ]
+    use = seat_use(block)
+    seated, waiting = use.fit(new, capacity=block.capacity)
+    if waiting and not waitlist:
         raise ValidationError(
-            _("Only %(free)s places are free on this block; you chose %(n)s people.")
-            % {"free": max(block.capacity - taken, 0), "n": len(new)}
+            _(
+                "Only %(free)s places are free on this block for these people; you chose "
+                "%(n)s. Tick “waiting list” to put the rest on it."
+            )
+            % {"free": len(seated), "n": len(new)}
         )
     conflicts = [
         *employee_conflicts(
-            employees=new, start=block.start_date, end=block.end_date, exclude_pk=block.pk
+            employees=seated, start=block.start_date, end=block.end_date, exclude_pk=block.pk
         ),
         *blackout_conflicts(
-            company_ids={e.company_id for e in new}, start=block.start_date, end=block.end_date
+            company_ids={e.company_id for e in seated}, start=block.start_date, end=block.end_date
         ),
     ]
     if conflicts and not confirm:
         raise ConflictsNeedConfirmation(conflicts)
-    status = (
-        Enrollment.Status.ENROLLED
-        if block.status == CourseBlock.Status.CONFIRMED
-        else Enrollment.Status.PLANNED
-    )
+    now = timezone.now()
     enrollments = []
-    for employee in new:
-        enrollment = Enrollment(
-            employee=employee, course_block=block, plan_activity=activity, status=status
-        )
+    for index, employee in enumerate(new):
+        enrollment = rows.get(employee.pk) or Enrollment(employee=employee, course_block=block)
+        enrollment.plan_activity = activity or enrollment.plan_activity
+        if employee in waiting:
+            enrollment.status = Enrollment.Status.WAITING
+            # In the order chosen, after everyone already waiting.
+            enrollment.queued_at = now + dt.timedelta(microseconds=index)
+        else:
+            enrollment.status, enrollment.queued_at = _new_place_status(block), None
         enrollment.full_clean()
         enrollment.save()
         enrollments.append(enrollment)
@@ -206,9 +260,140 @@ def enrollments_add(
             action=AuditEvent.Action.UPDATED,
             actor=by,
             target=block,
-            data={"enrolled": len(new)},
+            data={
+                "enrolled": len(seated),
+                "waiting": len(waiting),
+                **({"accepted_conflicts": [c.message for c in conflicts]} if conflicts else {}),
+            },
         )
     return enrollments
+
+
+@transaction.atomic
+def enrollment_cancel(*, enrollment: Enrollment, by: User) -> list[Enrollment]:
+    """Take a person off a block (or off its waiting list). The row stays, cancelled, so
+    the history and the plan's figures stay true; a seat that frees goes to the first on
+    the waiting list. Returns the places given to waiting people."""
+    block = _lock(enrollment.course_block)
+    if block.status in (CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD):
+        raise ValidationError(_("A cancelled or held block's places cannot be changed."))
+    if enrollment.status not in (*PARTICIPATING_STATUSES, Enrollment.Status.WAITING):
+        raise ValidationError(_("This person has no place on the block."))
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        raise ValidationError(_("A completed place cannot be cancelled."))
+    enrollment.status, enrollment.queued_at = Enrollment.Status.CANCELLED, None
+    enrollment.save(update_fields=["status", "queued_at", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATED,
+        actor=by,
+        target=block,
+        data={"unenrolled": enrollment.employee_id},
+    )
+    return offer_freed_seats(block=block, by=by)
+
+
+def offer_freed_seats(*, block: CourseBlock, by: User) -> list[Enrollment]:
+    """Give free seats to the waiting list in order, and tell the companies' HR and the
+    coordinators. Called under the block's lock by every step that frees a seat."""
+    given = []
+    use = seat_use(block)
+    queue = (
+        block.enrollments.filter(status=Enrollment.Status.WAITING)
+        .select_related("employee")
+        .order_by("queued_at", "pk")
+    )
+    for enrollment in queue:
+        seated, _waiting = use.fit([enrollment.employee], capacity=block.capacity)
+        if not seated:
+            continue
+        use = use.plus(enrollment.employee.company_id)
+        enrollment.status, enrollment.queued_at = _new_place_status(block), None
+        enrollment.save(update_fields=["status", "queued_at", "updated_at"])
+        given.append(enrollment)
+        notifications.notify(
+            kinds.SEAT_OFFERED,
+            recipients=[
+                *company_people(enrollment.employee.company_id, CompanyRole.HR),
+                *block_coordinators(block),
+            ],
+            target=block,
+            url=reverse("scheduling:block_detail", args=[block.pk]),
+            actor=by,
+            message=_(
+                "%(employee)s had waited and now has a place. Take them off the block if "
+                "they cannot go."
+            )
+            % {"employee": enrollment.employee.name},
+        )
+    if given:
+        audit_record(
+            action=AuditEvent.Action.UPDATED,
+            actor=by,
+            target=block,
+            data={"from_waiting_list": [e.employee_id for e in given]},
+        )
+    return given
+
+
+@transaction.atomic
+def reservation_set(
+    *, block: CourseBlock, company, seats: int, by: User
+) -> BlockReservation | None:
+    """Hold `seats` seats for a company before it names people (0 removes the hold).
+    Reserved seats count against capacity; the company's named places fill them first."""
+    block = _lock(block)
+    _refuse_closed(block)
+    _refuse_outsiders(block, {company.pk})
+    if seats < 0:
+        raise ValidationError({"seats": _("Reserve at least one seat.")})
+    held = BlockReservation.objects.filter(block=block, company=company).first()
+    use = seat_use(block)
+    if use.taken_with(company.pk, seats) > block.capacity:
+        raise ValidationError(
+            {
+                "seats": _("Only %(free)s seats are free on this block.")
+                % {"free": max(block.capacity - use.taken_with(company.pk, 0), 0)}
+            }
+        )
+    if seats == 0:
+        if held:
+            held.delete()
+            offer_freed_seats(block=block, by=by)
+        reservation = None
+    else:
+        reservation = held or BlockReservation(block=block, company=company)
+        reservation.seats = seats
+        reservation.full_clean()
+        reservation.save()
+        if held and held.seats > seats:
+            offer_freed_seats(block=block, by=by)
+    audit_record(
+        action=AuditEvent.Action.UPDATED,
+        actor=by,
+        target=block,
+        data={"reserved": {"company": company.pk, "seats": seats}},
+    )
+    return reservation
+
+
+@transaction.atomic
+def closure_add(*, school, name: str, first_day: dt.date, last_day: dt.date, by: User):
+    closure = SchoolClosure(school=school, name=name, first_day=first_day, last_day=last_day)
+    closure.full_clean()
+    closure.save()
+    audit_record(action=AuditEvent.Action.CREATED, actor=by, target=closure)
+    return closure
+
+
+@transaction.atomic
+def closure_remove(*, closure: SchoolClosure, by: User) -> None:
+    audit_record(
+        action=AuditEvent.Action.DELETED,
+        actor=by,
+        target=closure.school,
+        data={"closure": closure.name, "from": str(closure.first_day), "to": str(closure.last_day)},
+    )
+    closure.delete()
 
 
 @transaction.atomic
@@ -218,7 +403,15 @@ def enrollment_move(
     """Move a place to another run of the same course, under every rule of enrolment: the
     target is open, has a free seat (under its row lock), and its clashes for the person
     (another block, the company's blackout weeks, the plan's period) are confirmed."""
-    to_block = _lock(to_block)
+    # Both blocks' seats change: lock them in one order, so two moves in opposite
+    # directions cannot wait for each other.
+    locked = {
+        b.pk: b
+        for b in CourseBlock.objects.select_for_update()
+        .filter(pk__in=[to_block.pk, enrollment.course_block_id])
+        .order_by("pk")
+    }
+    to_block = locked[to_block.pk]
     _refuse_closed(to_block)
     if to_block.pk == enrollment.course_block_id:
         raise ValidationError(_("The employee is already on that block."))
@@ -226,8 +419,9 @@ def enrollment_move(
         raise ValidationError(_("An enrollment can only move to a block of the same course."))
     if to_block.enrollments.filter(employee=enrollment.employee_id).exists():
         raise ValidationError(_("The employee is already on that block."))
-    takes_seat = enrollment.status in ACTIVE
-    if takes_seat and to_block.enrollments.filter(status__in=ACTIVE).count() >= to_block.capacity:
+    takes_seat = enrollment.status in PARTICIPATING_STATUSES
+    _refuse_outsiders(to_block, {enrollment.employee.company_id})
+    if takes_seat and not seat_use(to_block).fit([enrollment.employee], to_block.capacity)[0]:
         raise ValidationError(_("That block is full."))
     employee = enrollment.employee
     conflicts = [
@@ -247,10 +441,12 @@ def enrollment_move(
     ]
     if conflicts and not confirm:
         raise ConflictsNeedConfirmation(conflicts)
-    from_block = enrollment.course_block
+    from_block = locked[enrollment.course_block_id]
     enrollment.course_block = to_block
     enrollment.full_clean()
     enrollment.save()
+    if takes_seat:
+        offer_freed_seats(block=from_block, by=by)
     audit_record(
         action=AuditEvent.Action.UPDATED,
         actor=by,
@@ -281,8 +477,3 @@ def attendance_record(*, block: CourseBlock, statuses: dict[int, str], by: User)
         action=AuditEvent.Action.UPDATED, actor=by, target=block, data={"attendance": True}
     )
     return block
-
-
-def default_end_date(start: dt.date, days) -> dt.date:
-    """The last working day of a run of `days` course days starting on `start`."""
-    return add_workdays(start, max(1, math.ceil(days)))

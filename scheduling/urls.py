@@ -10,11 +10,18 @@ urlpatterns = [
     path("calendar/", views.CalendarFeedsView.as_view(), name="calendar_feeds"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("conflicts/", views.ConflictsView.as_view(), name="conflicts"),
+    path("closed-periods/", views.ClosuresView.as_view(), name="closures"),
     path("blocks/new/", views.BlockFormView.as_view(), name="block_create"),
     path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),
     path("blocks/<int:pk>/edit/", views.BlockFormView.as_view(), name="block_update"),
     path("blocks/<int:pk>/enroll/", views.BlockEnrollView.as_view(), name="block_enroll"),
     path("blocks/<int:pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path("blocks/<int:pk>/reservations/", views.ReservationView.as_view(), name="reservation"),
+    path(
+        "blocks/<int:pk>/enrollments/<int:enrollment_pk>/cancel/",
+        views.EnrollmentCancelView.as_view(),
+        name="enrollment_cancel",
+    ),
     path(
         "blocks/<int:pk>/enrollments/<int:enrollment_pk>/move/",
         views.EnrollmentMoveView.as_view(),

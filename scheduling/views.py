@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from access import (
     companies_for,
     course_blocks_for,
     employees_for,
+    manages_calendar_schools,
     plan_activities_for,
     require,
     scheduling_schools,
@@ -24,20 +26,26 @@ from access import (
 )
 from access.mixins import ScopedLoadMixin, get_for_user_or_404
 from competence_plans.selectors import activity_targets
+from core.isoweek import iso_week_of
 from core.validators import parse_id
 from core.views import add_service_error
-from scheduling.models import CalendarFeed, CourseBlock
+from scheduling.models import CalendarFeed, CourseBlock, Enrollment, SchoolClosure
 
+from . import conflicts as engine
 from . import services
+from .calendar import closed_days, public_holidays
 from .conflicts import block_conflicts
 from .feeds import available_feeds, feed_get_or_create, feed_ics, feed_regenerate
 from .forms import (
+    ClosureForm,
+    ConflictFilterForm,
     CourseBlockForm,
     EnrollForm,
     MoveEnrollmentForm,
+    ReservationForm,
     WeekPlanFilterForm,
 )
-from .selectors import course_blocks_with_participation, upcoming_conflicts, week_grid
+from .selectors import fill_by_company, seat_use, week_grid, with_seats
 
 WEEKS_SHOWN = 8
 
@@ -81,6 +89,7 @@ class WeekPlanView(LoginRequiredMixin, TemplateView):
             previous_url=shifted(-WEEKS_SHOWN),
             next_url=shifted(WEEKS_SHOWN),
             can_schedule=scheduling_schools(user).filter(pk=school.pk).exists(),
+            can_keep_calendar=manages_calendar_schools(user).filter(pk=school.pk).exists(),
             rows=filters.get("rows") or "department",
             **kwargs,
         )
@@ -110,18 +119,13 @@ class BlockFormView(LoginRequiredMixin, View):
     def initial(self):
         if not self.activity:
             return {}
-        start = max(self.activity.planned_start, timezone.localdate())
-        monday = start - dt.timedelta(days=(start.weekday()))
-        if monday < start:
-            monday += dt.timedelta(weeks=1)
+        start = max(self.activity.planned_start, timezone.localdate() + dt.timedelta(days=1))
+        year, week = iso_week_of(start + dt.timedelta(days=(7 - start.weekday()) % 7))
         course = self.activity.amu_course
         return {
             "course": course.pk if course else None,
             "school": self.activity.plan.partnership.lead_school_id,
-            "start_date": monday,
-            "end_date": services.default_end_date(monday, course.duration_days)
-            if course
-            else monday,
+            "week": f"{year}-W{week:02d}",
             "company": self.activity.plan.partnership.company_id,
         }
 
@@ -144,6 +148,7 @@ class BlockFormView(LoginRequiredMixin, View):
                 "course_block": self.block,
                 "activity": self.activity,
                 "conflicts": conflicts,
+                "dates": form.dates if form.is_bound else None,
             },
         )
 
@@ -160,6 +165,8 @@ class BlockFormView(LoginRequiredMixin, View):
         confirm = data.pop("confirm_conflicts")
         confirm_cancel = data.pop("confirm_cancel", False)
         teachers = data.pop("teachers")
+        del data["week"], data["start_day"]
+        data["start_date"], data["end_date"] = form.dates.start, form.dates.end
         if not can(request.user, Capability.SCHEDULE_BLOCKS, data["school"]):
             form.add_error("school", _("You do not schedule blocks at this school."))
             return self.render(form)
@@ -186,7 +193,11 @@ class BlockFormView(LoginRequiredMixin, View):
         except ValidationError as error:
             add_service_error(form, error)
             return self.render(form)
-        messages.success(request, _("The course block was saved."))
+        messages.success(
+            request,
+            _("The course block was saved: %(start)s – %(end)s.")
+            % {"start": f"{block.start_date:%d.%m.%Y}", "end": f"{block.end_date:%d.%m.%Y}"},
+        )
         url = reverse("scheduling:block_detail", args=[block.pk])
         if self.activity:
             url = (
@@ -203,42 +214,65 @@ class BlockMixin(ScopedLoadMixin):
 
 
 def _blocks_with_fill(user):
-    return course_blocks_with_participation(course_blocks_for(user))
+    return with_seats(course_blocks_for(user))
 
 
 class BlockDetailView(BlockMixin, TemplateView):
     template_name = "scheduling/block_detail.html"
-    # Loaded once, with its fill (participant count) annotated.
+    # Loaded once, with its fill (places and reserved seats) annotated.
     scope = staticmethod(_blocks_with_fill)
 
     def get_context_data(self, **kwargs):
         user, block = self.request.user, self.block
+        visible = employees_for(user)
         enrollments = list(
-            block.enrollments.filter(employee__in=employees_for(user))
+            block.enrollments.filter(employee__in=visible)
+            .exclude(status=Enrollment.Status.CANCELLED)
             .select_related("employee__company", "plan_activity__plan")
-            .order_by("employee__name")
+            .order_by("queued_at", "employee__name")
         )
         can_edit = can(user, Capability.EDIT, block)
+        open_block = block.status not in (CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD)
         other_blocks = (
             CourseBlock.objects.filter(course=block.course, end_date__gte=timezone.localdate())
             .exclude(pk=block.pk)
             .exclude(status__in=[CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD])
             .filter(pk__in=course_blocks_for(user).values("pk"))
         )
+        teachers = list(block.teachers.all())
+        # Each company's HR sees their own company's line; schedulers see every company.
+        companies = (
+            companies_for(user)
+            if can_edit
+            else companies_for(user).filter(pk__in=visible.values("company"))
+        )
         return super().get_context_data(
             course_block=block,
-            teachers=list(block.teachers.all()),
-            enrollments=enrollments,
+            teachers=teachers,
+            places=[e for e in enrollments if e.status != Enrollment.Status.WAITING],
+            waiting=[e for e in enrollments if e.status == Enrollment.Status.WAITING],
+            fill=fill_by_company(block, companies),
+            free=max(block.capacity - block.seats_taken, 0),
+            below_minimum=block.min_participants
+            and block.participant_count < block.min_participants,
             # Conflicts name other companies' employees: only the schedulers see them.
-            conflicts=block_conflicts(block=block, teachers=list(block.teachers.all()))
-            if can_edit
-            else [],
+            conflicts=block_conflicts(block=block, teachers=teachers) if can_edit else [],
             can_edit=can_edit,
+            can_change_places=can_edit and open_block,
             can_record_attendance=(can_edit or can(user, Capability.RECORD_ATTENDANCE, block))
             and block.end_date <= timezone.localdate(),
-            move_form=MoveEnrollmentForm(blocks=other_blocks) if can_edit else None,
+            move_form=MoveEnrollmentForm(blocks=other_blocks) if can_edit and open_block else None,
+            reservation_form=ReservationForm(companies=_reserving_companies(user, block))
+            if can_edit and open_block
+            else None,
+            skipped=sorted(closed_days(block.school_id, block.start_date, block.end_date).items()),
             **kwargs,
         )
+
+
+def _reserving_companies(user, block):
+    companies = companies_for(user)
+    return companies if block.pooled else companies.filter(pk=block.company_id)
 
 
 class BlockEnrollView(BlockMixin, View):
@@ -267,7 +301,11 @@ class BlockEnrollView(BlockMixin, View):
         return employees_for(user).filter(active=True).order_by("company__name", "name")
 
     def render(self, form, conflicts=()):
-        enrolled = set(self.block.enrollments.values_list("employee_id", flat=True))
+        enrolled = set(
+            self.block.enrollments.exclude(status=Enrollment.Status.CANCELLED).values_list(
+                "employee_id", flat=True
+            )
+        )
         return render(
             self.request,
             self.template_name,
@@ -277,15 +315,21 @@ class BlockEnrollView(BlockMixin, View):
                 "activity": self.activity,
                 "conflicts": conflicts,
                 "enrolled": enrolled,
-                "free": self.block.capacity
-                - self.block.enrollments.filter(status__in=services.ACTIVE).count(),
+                "free": max(self.block.capacity - seat_use(self.block).taken, 0),
             },
         )
 
     def get(self, request, pk):
         candidates = self.candidates()
-        enrolled = set(self.block.enrollments.values_list("employee_id", flat=True))
-        initial = {"employees": [e.pk for e in candidates if e.pk not in enrolled]}
+        enrolled = set(
+            self.block.enrollments.exclude(status=Enrollment.Status.CANCELLED).values_list(
+                "employee_id", flat=True
+            )
+        )
+        # From a plan activity its target group comes ticked; otherwise nobody does.
+        initial = {
+            "employees": [e.pk for e in candidates if e.pk not in enrolled] if self.activity else []
+        }
         return self.render(EnrollForm(initial=initial, candidates=candidates))
 
     def post(self, request, pk):
@@ -299,13 +343,21 @@ class BlockEnrollView(BlockMixin, View):
                 activity=self.activity,
                 by=request.user,
                 confirm=form.cleaned_data["confirm_conflicts"],
+                waitlist=form.cleaned_data["waitlist"],
             )
         except services.ConflictsNeedConfirmation as error:
             return self.render(form, error.conflicts)
         except ValidationError as error:
             form.add_error(None, error)
             return self.render(form)
-        messages.success(request, _("%(n)s employees were enrolled.") % {"n": len(added)})
+        waiting = sum(1 for e in added if e.status == Enrollment.Status.WAITING)
+        messages.success(
+            request,
+            _("%(n)s employees were enrolled, %(w)s put on the waiting list.")
+            % {"n": len(added) - waiting, "w": waiting}
+            if waiting
+            else _("%(n)s employees were enrolled.") % {"n": len(added)},
+        )
         return redirect("scheduling:block_detail", self.block.pk)
 
 
@@ -374,14 +426,170 @@ class AttendanceView(BlockMixin, View):
 
 
 class ConflictsView(LoginRequiredMixin, TemplateView):
+    """Every conflict of the coming blocks of the user's schools, grouped by block and
+    paged; the other block of a double booking is named, and linked when visible."""
+
     template_name = "scheduling/conflicts.html"
+    per_page = 25
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        blocks = course_blocks_for(user).filter(school__in=schools_for(user))
-        return super().get_context_data(
-            **upcoming_conflicts(blocks, today=timezone.localdate()), **kwargs
+        if not schools_for(user).exists():
+            raise PermissionDenied(_("The conflicts are for school staff."))
+        form = ConflictFilterForm(self.request.GET)
+        kinds = engine.KINDS
+        if form.is_valid() and form.cleaned_data["kind"]:
+            kinds = (form.cleaned_data["kind"],)
+        blocks = course_blocks_for(user).filter(
+            school__in=schools_for(user), end_date__gte=timezone.localdate()
         )
+        findings = engine.scan(blocks, kinds)
+        by_block = {}
+        for finding in findings:
+            by_block.setdefault(finding.block_id, []).append(finding)
+        ordered = list(
+            CourseBlock.objects.filter(pk__in=by_block)
+            .order_by("start_date", "course__number", "pk")
+            .values_list("pk", flat=True)
+        )
+        page = Paginator(ordered, self.per_page).get_page(self.request.GET.get("page"))
+        others = {f.other_id for pk in page for f in by_block[pk] if f.other_id}
+        loaded = CourseBlock.objects.select_related("course", "school", "company").in_bulk(
+            [*page, *others]
+        )
+        visible = set(course_blocks_for(user).filter(pk__in=others).values_list("pk", flat=True))
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            filter_form=form,
+            page=page,
+            groups=[
+                (
+                    loaded[pk],
+                    [(f, loaded.get(f.other_id), f.other_id in visible) for f in by_block[pk]],
+                )
+                for pk in page
+            ],
+            counts=engine.counts(findings),
+            query=params.urlencode(),
+            **kwargs,
+        )
+
+
+class EnrollmentCancelView(BlockMixin, View):
+    """POST: take one person off the block or its waiting list; a freed seat goes to
+    the first who waits."""
+
+    capability = Capability.SCHEDULE_BLOCKS
+    http_method_names = ["post"]
+
+    def post(self, request, pk, enrollment_pk):
+        enrollment = get_object_or_404(
+            self.block.enrollments.select_related("employee"), pk=enrollment_pk
+        )
+        try:
+            given = services.enrollment_cancel(enrollment=enrollment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer on the block.") % {"name": enrollment.employee.name},
+            )
+            for place in given:
+                messages.info(
+                    request,
+                    _("%(name)s from the waiting list was offered the seat; their HR is told.")
+                    % {"name": place.employee.name},
+                )
+        return redirect("scheduling:block_detail", self.block.pk)
+
+
+class ReservationView(BlockMixin, View):
+    """POST: hold seats on the block for a company before it names people."""
+
+    capability = Capability.SCHEDULE_BLOCKS
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = ReservationForm(
+            request.POST, companies=_reserving_companies(request.user, self.block)
+        )
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("scheduling:block_detail", self.block.pk)
+        company, seats = form.cleaned_data["company"], form.cleaned_data["seats"]
+        try:
+            services.reservation_set(
+                block=self.block, company=company, seats=seats, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(n)s seats are held for %(company)s.") % {"n": seats, "company": company.name}
+                if seats
+                else _("The reservation of %(company)s was removed.") % {"company": company.name},
+            )
+        return redirect("scheduling:block_detail", self.block.pk)
+
+
+class ClosuresView(LoginRequiredMixin, View):
+    """The school calendar: periods the school does not teach (blocks skip them)."""
+
+    template_name = "scheduling/closures.html"
+
+    def schools(self):
+        schools = manages_calendar_schools(self.request.user)
+        if not schools.exists():
+            raise PermissionDenied(_("A school's coordinators and leaders keep its calendar."))
+        return schools
+
+    def render(self, form):
+        schools = self.schools()
+        today = timezone.localdate()
+        closures = (
+            SchoolClosure.objects.filter(school__in=schools, last_day__gte=today)
+            .select_related("school")
+            .order_by("first_day", "school__name")
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "closures": closures,
+                "holidays": sorted(public_holidays(today, today + dt.timedelta(days=365)).items()),
+            },
+        )
+
+    def get(self, request):
+        return self.render(ClosureForm(schools=self.schools()))
+
+    def post(self, request):
+        schools = self.schools()
+        if "remove" in request.POST:
+            closure = get_object_or_404(
+                SchoolClosure.objects.filter(school__in=schools),
+                pk=parse_id(request.POST["remove"]) or 0,
+            )
+            services.closure_remove(closure=closure, by=request.user)
+            messages.success(request, _("The closed period was removed."))
+            return redirect("scheduling:closures")
+        form = ClosureForm(request.POST, schools=schools)
+        if not form.is_valid():
+            return self.render(form)
+        services.closure_add(by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("The school is closed %(first)s – %(last)s. Blocks planned from now on skip it.")
+            % {
+                "first": f"{form.cleaned_data['first_day']:%d.%m.%Y}",
+                "last": f"{form.cleaned_data['last_day']:%d.%m.%Y}",
+            },
+        )
+        return redirect("scheduling:closures")
 
 
 class CalendarFeedsView(LoginRequiredMixin, View):

@@ -246,7 +246,9 @@ MATRIX: dict[str, Row] = {
     # --- week plan and course blocks (block A: school A, taught by "teacher",
     #     employee A of company A enrolled) ---
     "scheduling:week_plan": Row(403, only(SCHOOL_STAFF)),
-    "scheduling:conflicts": Row(200, LOGIN_REQUIRED),
+    "scheduling:conflicts": Row(403, only(SCHOOL_STAFF)),
+    # Coordinators plan around the school's closed periods, leaders decide them.
+    "scheduling:closures": Row(403, only(REGISTRARS)),
     "scheduling:calendar_feeds": Row(200, LOGIN_REQUIRED),
     # A calendar app cannot log in: the secret token is the key; a wrong one is 404.
     "scheduling:calendar_feed": Row(404, kwargs={"token": "not-a-real-token"}),
@@ -263,6 +265,14 @@ MATRIX: dict[str, Row] = {
         404,
         only({k: 405 if v == 200 else v for k, v in BLOCK_EDITORS.items()}),
         {**BA, "enrollment_pk": pk("enrollment_a")},
+    ),
+    "scheduling:enrollment_cancel": Row(
+        404,
+        only({k: 405 if v == 200 else v for k, v in BLOCK_EDITORS.items()}),
+        {**BA, "enrollment_pk": pk("enrollment_a")},
+    ),
+    "scheduling:reservation": Row(
+        404, only({k: 405 if v == 200 else v for k, v in BLOCK_EDITORS.items()}), BA
     ),
     # --- reports (report A: HR's queued competence-plan PDF; jobs are private to
     #     their requester, so everyone else gets 404, admins included) ---

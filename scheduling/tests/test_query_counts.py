@@ -39,14 +39,17 @@ def grow(t, copies: int) -> None:
 
 # Every page starts with the session and the user (2). Then:
 PAGES = [
-    # block with its fill, scope check, enrollments shown, may edit, teachers (2),
-    # conflicts: clashing blocks and their teachers, employees' companies, clashing
-    # enrollments, blackout weeks, other blocks to move to (12)
-    ("coordinator", "scheduling:block_detail", "block_a", 13),
+    # block with its seats, scope check, places shown, may edit, teachers, fill by
+    # company, closed days inside it; the conflict engine: teachers' other blocks, the
+    # people's other places, companies with places, companies with seats, blackout
+    # weeks, closed periods; other blocks to move to, companies to reserve for (14)
+    ("coordinator", "scheduling:block_detail", "block_a", 16),
     # may browse, count, may import, FKB choices, page of courses (5)
     ("coordinator", "schools:catalogue", None, 7),
-    # upcoming blocks with fill, their teachers, their enrollments (3)
-    ("coordinator", "scheduling:conflicts", None, 5),
+    # school staff?; the engine's scan: teachers, employees, plan periods, blackout weeks
+    # (one union), the blocks' date range, blocks over holidays or closures, closures,
+    # capacity (8); the page's blocks in order, their names, which others are visible (12)
+    ("coordinator", "scheduling:conflicts", None, 14),
     # existing feeds, school and company memberships (3)
     ("coordinator", "scheduling:calendar_feeds", None, 5),
     # the user's recent jobs with their subjects (1)

@@ -26,6 +26,7 @@ from tests.factories import (
     CourseBlockFactory,
     EmployeeFactory,
     EnrollmentFactory,
+    SchoolMembershipFactory,
     UserFactory,
 )
 
@@ -222,13 +223,14 @@ def test_week_plan_shows_fill_and_keeps_its_query_count(client, tenants):
     grow(50)
     with CaptureQueriesContext(connection) as large:
         client.get(url)
-    # session, user, has schools?, first school, school choice validated, blocks with fill,
-    # their teachers, row labels (departments), may schedule?, rendering the filter's
-    # choices (schools ×2, departments, teachers) (13)
-    assert len(small) == len(large) == 13
+    # session, user, has schools?, first school, school choice validated, double-booked
+    # teachers (the conflict engine), blocks with seats, their teachers, row labels
+    # (departments), may schedule?, may keep the calendar?, rendering the filter's
+    # choices (schools ×2, departments, teachers) (15)
+    assert len(small) == len(large) == 15
 
 
-def test_conflicts_page_lists_double_bookings(client, tenants):
+def test_conflicts_page_groups_by_block_with_readable_names(client, tenants):
     clash = CourseBlockFactory(
         school=tenants["school_a"],
         start_date=tenants["block_a"].start_date,
@@ -236,8 +238,33 @@ def test_conflicts_page_lists_double_bookings(client, tenants):
         teachers=[tenants["teacher"]],
     )
     client.force_login(tenants["coordinator"])
-    page = client.get(reverse("scheduling:conflicts")).content.decode()
-    assert clash.reference in page and tenants["block_a"].reference in page
+    response = client.get(reverse("scheduling:conflicts"))
+    groups = dict(response.context["groups"])
+    assert set(groups) == {tenants["block_a"], clash}
+    ((finding, other, visible),) = groups[clash]
+    assert (finding.kind, other, visible) == ("teacher", tenants["block_a"], True)
+    page = response.content.decode()
+    assert clash.course.title in page and tenants["block_a"].course.title in page
+    assert f"Underviser {finding.who} er også på" in page
+    # Filtered by kind: no teacher clash is a capacity problem.
+    response = client.get(reverse("scheduling:conflicts"), {"kind": "capacity"})
+    assert response.context["groups"] == []
+    # An unknown kind is ignored, not a 500.
+    assert (
+        client.get(reverse("scheduling:conflicts"), {"kind": "x", "page": "9"}).status_code == 200
+    )
+
+
+def test_conflicts_page_pages_by_25_blocks(client, tenants):
+    for _ in range(13):  # 26 blocks, each clashing with its twin
+        teacher = SchoolMembershipFactory(school=tenants["school_a"]).user
+        for _twin in range(2):
+            CourseBlockFactory(school=tenants["school_a"], teachers=[teacher])
+    client.force_login(tenants["coordinator"])
+    first = client.get(reverse("scheduling:conflicts"))
+    assert len(first.context["groups"]) == 25 and first.context["page"].paginator.num_pages == 2
+    second = client.get(reverse("scheduling:conflicts"), {"page": 2})
+    assert len(second.context["groups"]) == 1
 
 
 def test_hr_sees_only_their_own_employees_on_a_block(client, tenants):

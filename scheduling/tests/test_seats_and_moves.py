@@ -198,7 +198,9 @@ def test_capacity_cannot_be_lowered_below_the_places_taken(tenants):
         course_block_update(block=block, by=tenants["coordinator"], capacity=2)
     # Said at the capacity field, with how many are enrolled.
     assert refused.value.message_dict == {
-        "capacity": ["Der er 3 deltagere tilmeldt; kapaciteten kan ikke være lavere."]
+        "capacity": [
+            "3 pladser er optaget (tilmeldte og reservationer); kapaciteten kan ikke være lavere."
+        ]
     }
     block.refresh_from_db()
     assert block.capacity == 4
