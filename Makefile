@@ -44,7 +44,7 @@ lint: $(VENV)/.dev.stamp
 ## pyproject.toml), each run against the tests that call it; a tool, not a CI step
 mutation: $(VENV)/.dev.stamp
 	rm -rf mutants
-	-$(BIN)/mutmut run
+	-HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run
 	$(BIN)/mutmut results
 
 format: $(VENV)/.dev.stamp

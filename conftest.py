@@ -7,6 +7,8 @@ the other's data (healthchecks' alice/bob/charlie, extended to our roles).
 import os
 
 import pytest
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
     CompanyFactory,
@@ -16,6 +18,13 @@ from tests.factories import (
     SchoolMembershipFactory,
     UserFactory,
 )
+
+# `make mutation` kills a mutant at the first failing example: shrinking it to the
+# smallest one would only cost time.
+hypothesis_settings.register_profile(
+    "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

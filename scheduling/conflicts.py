@@ -13,7 +13,20 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from companies.models import BlackoutWeek
@@ -176,11 +189,27 @@ def _closed_messages(start, end, closed, duration_days) -> list[str]:
         or end in inside
         or _count_open(start, end, closed) < days_needed(duration_days)
     ):
-        return [
-            _("The school does not teach on %(days)s.")
-            % {"days": ", ".join(f"{name} ({day:%d.%m.})" for day, name in sorted(inside.items()))}
-        ]
+        return [_("The school does not teach on %(days)s.") % {"days": describe_days(inside)}]
     return []
+
+
+def _only_weekend_between(first: dt.date, last: dt.date) -> bool:
+    return all((first + dt.timedelta(days=n)).weekday() >= 5 for n in range(1, (last - first).days))
+
+
+def describe_days(days: dict[dt.date, str]) -> str:
+    """Closed days by name, a run of days under one name as one range: "Skærtorsdag
+    (01.04.), Juleferie (28.12.–30.12.)"."""
+    runs = []
+    for day, name in sorted(days.items()):
+        if runs and runs[-1][0] == name and _only_weekend_between(runs[-1][2], day):
+            runs[-1][2] = day
+        else:
+            runs.append([name, day, day])
+    return ", ".join(
+        f"{name} ({first:%d.%m.})" if first == last else f"{name} ({first:%d.%m.}–{last:%d.%m.})"
+        for name, first, last in runs
+    )
 
 
 def block_conflicts(*, block: CourseBlock, teachers, activity=None) -> list[Conflict]:
@@ -265,10 +294,30 @@ def scan_employees(blocks: QuerySet) -> list[Finding]:
 
 
 def scan_capacity(blocks: QuerySet) -> list[Finding]:
+    """Blocks whose places and unfilled reservations exceed the capacity. Places plus
+    every reserved seat bound the seats taken from above, so only the blocks over that
+    bound are counted exactly."""
     from scheduling.selectors import with_seats
 
+    reserved = (
+        BlockReservation.objects.filter(block=OuterRef("pk"))
+        .order_by()
+        .values("block")
+        .annotate(total=Sum("seats"))
+        .values("total")
+    )
+    at_risk = (
+        _live(blocks)
+        .annotate(
+            places=Count("enrollments", filter=Q(enrollments__status__in=PARTICIPATING_STATUSES)),
+            reserved=Coalesce(Subquery(reserved, output_field=IntegerField()), 0),
+        )
+        .filter(capacity__lt=F("places") + F("reserved"))
+    )
+    # Materialised: as a subquery the planner would count every block's seats first.
+    at_risk_ids = list(at_risk.values_list("pk", flat=True))
     rows = (
-        with_seats(_live(blocks))
+        with_seats(CourseBlock.objects.filter(pk__in=at_risk_ids))
         .filter(seats_taken__gt=F("capacity"))
         .values_list("pk", "seats_taken", "capacity")
     )
@@ -385,6 +434,39 @@ def scan_closed(blocks: QuerySet) -> list[Finding]:
     return found
 
 
+def flag_teachers(blocks: QuerySet) -> set[int]:
+    """Ids of the blocks with a teacher who is on another block that shares a day: a
+    semi-join from each block, which stops at the first clash however many there are."""
+    Teaching = CourseBlock.teachers.through
+    elsewhere = Teaching.objects.filter(
+        user_id=OuterRef("user_id"),
+        courseblock__status__in=LIVE,
+        courseblock__start_date__lte=OuterRef("courseblock__end_date"),
+        courseblock__end_date__gte=OuterRef("courseblock__start_date"),
+    ).exclude(courseblock_id=OuterRef("courseblock_id"))
+    return set(
+        Teaching.objects.filter(courseblock__in=_live(blocks))
+        .filter(Exists(elsewhere))
+        .values_list("courseblock_id", flat=True)
+    )
+
+
+def flag_employees(blocks: QuerySet) -> set[int]:
+    """Ids of the blocks with a person who holds another place on a day of theirs."""
+    elsewhere = Enrollment.objects.filter(
+        employee_id=OuterRef("employee_id"),
+        status__in=PARTICIPATING_STATUSES,
+        course_block__status__in=LIVE,
+        course_block__start_date__lte=OuterRef("course_block__end_date"),
+        course_block__end_date__gte=OuterRef("course_block__start_date"),
+    ).exclude(course_block_id=OuterRef("course_block_id"))
+    return set(
+        Enrollment.objects.filter(course_block__in=_live(blocks), status__in=PARTICIPATING_STATUSES)
+        .filter(Exists(elsewhere))
+        .values_list("course_block_id", flat=True)
+    )
+
+
 SCANS = {
     TEACHER: scan_teachers,
     EMPLOYEE: scan_employees,
@@ -400,15 +482,33 @@ def scan(blocks: QuerySet, kinds=KINDS) -> list[Finding]:
     return [finding for kind in kinds for finding in SCANS[kind](blocks)]
 
 
-def counts(findings: list[Finding]) -> dict[str, int]:
-    """Findings per kind, a double booking counted once (not once from each side)."""
-    tally = defaultdict(int)
-    seen = set()
-    for f in findings:
-        if f.kind in (TEACHER, EMPLOYEE):
-            key = (f.kind, f.who, *sorted((f.block_id, f.other_id)))
-            if key in seen:
-                continue
-            seen.add(key)
-        tally[f.kind] += 1
-    return {kind: tally[kind] for kind in KINDS}
+PAIR_KINDS = (TEACHER, EMPLOYEE)
+
+
+@dataclass
+class Survey:
+    """For each kind, the ids of the blocks with such a conflict; and the findings of
+    the kinds that are about one block (not pairs), which are few."""
+
+    flags: dict[str, set[int]]
+    findings: list[Finding]
+
+
+def survey(blocks: QuerySet, kinds=KINDS) -> Survey:
+    """What the conflicts page pages through and the dashboard counts. Double bookings
+    are flagged without listing every pair (a teacher on many blocks has many pairs);
+    `scan` gives their pairs for the blocks shown."""
+    findings = [f for kind in kinds if kind not in PAIR_KINDS for f in SCANS[kind](blocks)]
+    flags = {kind: set() for kind in kinds}
+    for finding in findings:
+        flags[finding.kind].add(finding.block_id)
+    if TEACHER in kinds:
+        flags[TEACHER] = flag_teachers(blocks)
+    if EMPLOYEE in kinds:
+        flags[EMPLOYEE] = flag_employees(blocks)
+    return Survey(flags=flags, findings=findings)
+
+
+def counts(flags: dict[str, set[int]]) -> dict[str, int]:
+    """Blocks per kind of conflict."""
+    return {kind: len(flags.get(kind, ())) for kind in KINDS}

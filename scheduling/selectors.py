@@ -213,9 +213,9 @@ def week_grid(
             Q(company__name__icontains=company)
             | Q(enrollments__employee__company__name__icontains=company)
         ).distinct()
-    from scheduling.conflicts import scan_teachers
+    from scheduling.conflicts import flag_teachers
 
-    double_booked = {f.block_id for f in scan_teachers(blocks)}
+    double_booked = flag_teachers(blocks)
     blocks = list(
         with_seats(blocks)
         .select_related("course", "department", "company")
@@ -252,10 +252,10 @@ def week_grid(
 
 
 def upcoming_conflicts(blocks: QuerySet[CourseBlock], *, today: dt.date) -> dict[str, int]:
-    """How many conflicts of each kind the given blocks have from today on."""
-    from scheduling.conflicts import counts, scan
+    """How many of the given blocks, from today on, have a conflict of each kind."""
+    from scheduling.conflicts import counts, survey
 
-    return counts(scan(blocks.filter(end_date__gte=today)))
+    return counts(survey(blocks.filter(end_date__gte=today)).flags)
 
 
 def block_coordinators(block: CourseBlock) -> list:

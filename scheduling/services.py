@@ -361,11 +361,12 @@ def reservation_set(
             offer_freed_seats(block=block, by=by)
         reservation = None
     else:
+        before = held.seats if held else 0
         reservation = held or BlockReservation(block=block, company=company)
         reservation.seats = seats
         reservation.full_clean()
         reservation.save()
-        if held and held.seats > seats:
+        if seats < before:
             offer_freed_seats(block=block, by=by)
     audit_record(
         action=AuditEvent.Action.UPDATED,

@@ -295,10 +295,14 @@ class BlockEnrollView(BlockMixin, View):
             # not fill another school's blocks.
             require(user, Capability.SCHEDULE_BLOCKS, self.block)
             targets = activity_targets([self.activity.pk])[self.activity.pk]
-            return employees_for(user).filter(pk__in=targets).order_by("group__name", "name")
-        if not can(user, Capability.EDIT, self.block):
-            raise PermissionDenied(_("Your role does not allow enrolling on this block."))
-        return employees_for(user).filter(active=True).order_by("company__name", "name")
+            people = employees_for(user).filter(pk__in=targets)
+        else:
+            if not can(user, Capability.EDIT, self.block):
+                raise PermissionDenied(_("Your role does not allow enrolling on this block."))
+            people = employees_for(user).filter(active=True)
+        if not self.block.pooled:
+            people = people.filter(company=self.block.company_id)
+        return people.order_by("company__name", "group__name", "name")
 
     def render(self, form, conflicts=()):
         enrolled = set(
@@ -306,6 +310,7 @@ class BlockEnrollView(BlockMixin, View):
                 "employee_id", flat=True
             )
         )
+        chosen = form["employees"].value() or []
         return render(
             self.request,
             self.template_name,
@@ -315,6 +320,11 @@ class BlockEnrollView(BlockMixin, View):
                 "activity": self.activity,
                 "conflicts": conflicts,
                 "enrolled": enrolled,
+                # Grouped by company in the page, each group with its own "select all".
+                "candidates": list(
+                    form.fields["employees"].queryset.select_related("company", "group")
+                ),
+                "chosen": {str(pk) for pk in chosen},
                 "free": max(self.block.capacity - seat_use(self.block).taken, 0),
             },
         )
@@ -443,17 +453,24 @@ class ConflictsView(LoginRequiredMixin, TemplateView):
         blocks = course_blocks_for(user).filter(
             school__in=schools_for(user), end_date__gte=timezone.localdate()
         )
-        findings = engine.scan(blocks, kinds)
-        by_block = {}
-        for finding in findings:
-            by_block.setdefault(finding.block_id, []).append(finding)
+        found = engine.survey(blocks, kinds)
         ordered = list(
-            CourseBlock.objects.filter(pk__in=by_block)
+            CourseBlock.objects.filter(pk__in=set().union(*found.flags.values()))
             .order_by("start_date", "course__number", "pk")
             .values_list("pk", flat=True)
         )
         page = Paginator(ordered, self.per_page).get_page(self.request.GET.get("page"))
-        others = {f.other_id for pk in page for f in by_block[pk] if f.other_id}
+        # What each block on this page clashes with: the pairs are looked up for the
+        # page only.
+        by_block = {pk: [] for pk in page}
+        pairs = [kind for kind in kinds if kind in engine.PAIR_KINDS]
+        for finding in [
+            *engine.scan(CourseBlock.objects.filter(pk__in=list(page)), pairs),
+            *found.findings,
+        ]:
+            if finding.block_id in by_block:
+                by_block[finding.block_id].append(finding)
+        others = {f.other_id for findings in by_block.values() for f in findings if f.other_id}
         loaded = CourseBlock.objects.select_related("course", "school", "company").in_bulk(
             [*page, *others]
         )
@@ -470,7 +487,7 @@ class ConflictsView(LoginRequiredMixin, TemplateView):
                 )
                 for pk in page
             ],
-            counts=engine.counts(findings),
+            counts=engine.counts(found.flags),
             query=params.urlencode(),
             **kwargs,
         )

@@ -43,7 +43,13 @@ def _block(start_offset, days, **fields):
 
 
 def _kinds_of(block):
-    return {f.kind for f in conflicts.scan(CourseBlock.objects.filter(pk=block.pk))}
+    """The kinds of conflict the block has, as the pages find them: the scan (what
+    exactly) and the survey (which blocks) must agree."""
+    blocks = CourseBlock.objects.filter(pk=block.pk)
+    scanned = {f.kind for f in conflicts.scan(blocks)}
+    surveyed = {kind for kind, ids in conflicts.survey(blocks).flags.items() if block.pk in ids}
+    assert scanned == surveyed
+    return scanned
 
 
 # --- overlaps: touching clashes, adjacent does not --------------------------------------
@@ -60,6 +66,11 @@ def test_a_teacher_clashes_when_blocks_share_a_day(second_start, clash):
         teachers=[teacher], start=second.start_date, end=second.end_date, exclude_pk=second.pk
     )
     assert bool(found) is clash
+    # And from the other side: the second block starts on the first one's last day.
+    found = conflicts.teacher_conflicts(
+        teachers=[teacher], start=first.start_date, end=first.end_date, exclude_pk=first.pk
+    )
+    assert bool(found) is clash
 
 
 @pytest.mark.parametrize(("second_start", "clash"), [(4, True), (5, False)])
@@ -72,6 +83,10 @@ def test_an_employee_clashes_when_places_share_a_day(second_start, clash):
     assert (conflicts.EMPLOYEE in _kinds_of(second)) is clash
     found = conflicts.employee_conflicts(
         employees=[employee], start=second.start_date, end=second.end_date, exclude_pk=second.pk
+    )
+    assert bool(found) is clash
+    found = conflicts.employee_conflicts(
+        employees=[employee], start=first.start_date, end=first.end_date, exclude_pk=first.pk
     )
     assert bool(found) is clash
 
@@ -260,13 +275,17 @@ def test_a_block_in_a_closed_period_is_a_conflict():
     assert _kinds_of(other) == set()
 
 
-def test_counts_count_a_double_booking_once():
+def test_counts_are_blocks_per_kind():
     teacher = UserFactory()
     first = _block(0, 5, teachers=[teacher])
-    _block(1, 1, teachers=[teacher])
-    findings = conflicts.scan(CourseBlock.objects.filter(pk__gte=first.pk))
-    assert len([f for f in findings if f.kind == conflicts.TEACHER]) == 2  # one per side
-    assert conflicts.counts(findings)[conflicts.TEACHER] == 1
+    second = _block(1, 1, teachers=[teacher])
+    third = _block(2, 1, teachers=[teacher])
+    blocks = CourseBlock.objects.filter(pk__gte=first.pk)
+    findings = conflicts.scan(blocks)
+    assert len([f for f in findings if f.kind == conflicts.TEACHER]) == 4  # pairs, each side
+    flags = conflicts.survey(blocks).flags
+    assert flags[conflicts.TEACHER] == {first.pk, second.pk, third.pk}
+    assert conflicts.counts(flags) == {**dict.fromkeys(conflicts.KINDS, 0), "teacher": 3}
 
 
 # --- the SQL engine against a plain Python reference ---------------------------------
@@ -434,4 +453,65 @@ def test_the_sql_engine_agrees_with_the_python_reference(
             teacher_names,
         )
         assert _as_set(engine) == expected
+        # The flags (what pages and counts use) name exactly the blocks with findings.
+        flags = conflicts.survey(CourseBlock.objects.filter(school=school), kinds).flags
+        for kind in kinds:
+            assert flags[kind] == {f[1] for f in expected if f[0] == kind}, kind
         transaction.set_rollback(True)
+
+
+def test_closed_days_are_described_as_runs_under_their_names():
+    days = {
+        dt.date(2027, 3, 25): "Skærtorsdag",
+        dt.date(2027, 3, 26): "Langfredag",
+        dt.date(2027, 12, 27): "Juleferie",
+        dt.date(2027, 12, 28): "Juleferie",
+        dt.date(2027, 12, 29): "Juleferie",
+        dt.date(2027, 12, 30): "Juleferie",
+        dt.date(2027, 12, 31): "Juleferie",
+        # after a weekend, still the same closure
+        dt.date(2028, 1, 3): "Juleferie",
+    }
+    assert conflicts.describe_days(days) == (
+        "Skærtorsdag (25.03.), Langfredag (26.03.), Juleferie (27.12.–03.01.)"
+    )
+    # An open day between two days of one name splits the run.
+    assert (
+        conflicts.describe_days(
+            {dt.date(2027, 12, 27): "Juleferie", dt.date(2027, 12, 29): "Juleferie"}
+        )
+        == "Juleferie (27.12.), Juleferie (29.12.)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "clash"),
+    [
+        (dt.date(2027, 3, 29), dt.date(2027, 4, 2), True),  # starts on Easter Monday
+        (dt.date(2027, 3, 30), dt.date(2027, 4, 2), False),
+        (dt.date(2027, 3, 22), dt.date(2027, 3, 25), True),  # ends on Maundy Thursday
+        (dt.date(2027, 3, 22), dt.date(2027, 3, 24), False),
+    ],
+)
+def test_a_block_that_starts_or_ends_on_a_holiday_is_a_conflict_even_with_room(start, end, clash):
+    """A two-day course with days to spare still cannot begin or end on a closed day."""
+    block = CourseBlockFactory(
+        course=AmuCourseFactory(duration_days=Decimal("2")), start_date=start, end_date=end
+    )
+    assert (conflicts.CLOSED in _kinds_of(block)) is clash
+
+
+def test_a_blackout_week_touching_a_block_on_its_last_sunday_is_found():
+    """A block typed from Sunday shares that Sunday with the week before."""
+    company = CompanyFactory()
+    block = CourseBlockFactory(
+        company=company,
+        location=CourseBlock.Location.COMPANY,
+        start_date=dt.date(2027, 9, 12),  # a Sunday
+        end_date=dt.date(2027, 9, 13),
+    )
+    BlackoutWeek.objects.create(company=company, iso_year=2027, iso_week=36)  # 6–12 Sept
+    assert conflicts.blackout_conflicts(
+        company_ids=[company.pk], start=block.start_date, end=block.end_date
+    )
+    assert conflicts.BLACKOUT in _kinds_of(block)

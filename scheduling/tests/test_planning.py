@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.models import Notification
-from scheduling.calendar import NoTeachingDays, block_dates, public_holidays
+from scheduling.calendar import NoTeachingDays, block_dates, closed_days, public_holidays
 from scheduling.models import CourseBlock, SchoolClosure
 from tests.factories import AmuCourseFactory, CourseBlockFactory, EnrollmentFactory, SchoolFactory
 
@@ -92,6 +92,16 @@ def test_a_week_the_school_is_closed_from_the_start_day_is_refused():
     assert _dates(school, 2026, 28, "2") == (dt.date(2026, 7, 6), dt.date(2026, 7, 7))
     with pytest.raises(NoTeachingDays, match="Sommerferie"):
         _dates(school, 2026, 28, "1", weekday=2)
+
+
+def test_closed_days_are_weekdays_only():
+    """Boxing Day 2026 is a Saturday: no teaching day is lost to it."""
+    school = SchoolFactory()
+    with translation.override("da"):
+        assert closed_days(school.pk, dt.date(2026, 12, 21), dt.date(2026, 12, 27)) == {
+            dt.date(2026, 12, 24): "Juleaftensdag",
+            dt.date(2026, 12, 25): "Juledag",
+        }
 
 
 def test_holidays_are_named_in_the_active_language():

@@ -46,10 +46,12 @@ PAGES = [
     ("coordinator", "scheduling:block_detail", "block_a", 16),
     # may browse, count, may import, FKB choices, page of courses (5)
     ("coordinator", "schools:catalogue", None, 7),
-    # school staff?; the engine's scan: teachers, employees, plan periods, blackout weeks
-    # (one union), the blocks' date range, blocks over holidays or closures, closures,
-    # capacity (8); the page's blocks in order, their names, which others are visible (12)
-    ("coordinator", "scheduling:conflicts", None, 14),
+    # school staff?; the engine's survey: blocks with a double-booked teacher, with a
+    # double-booked person, plan periods, blackout weeks (one union), the blocks' date
+    # range, blocks over holidays or closures, closures, capacity (8); the flagged blocks
+    # in order, the page's teacher and employee pairs (2), their names, which others are
+    # visible (14)
+    ("coordinator", "scheduling:conflicts", None, 16),
     # existing feeds, school and company memberships (3)
     ("coordinator", "scheduling:calendar_feeds", None, 5),
     # the user's recent jobs with their subjects (1)

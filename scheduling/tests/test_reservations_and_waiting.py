@@ -62,6 +62,29 @@ def test_reserved_seats_count_against_capacity_until_named(tenants):
         enrollments_add(block=block, employees=_people(company, 1), activity=None, by=by)
 
 
+def test_named_people_beyond_a_reservation_take_their_own_seats(tenants):
+    block = CourseBlockFactory(school=tenants["school_a"], capacity=10)
+    company = CompanyFactory()
+    reservation_set(block=block, company=company, seats=2, by=tenants["coordinator"])
+    enrollments_add(
+        block=block, employees=_people(company, 3), activity=None, by=tenants["coordinator"]
+    )
+    # Three named, two reserved: three seats, not two and not five.
+    assert _seats_taken(block) == seat_use(block).taken == 3
+
+
+def test_a_smaller_reservation_offers_the_seat_to_the_waiting(tenants):
+    block = CourseBlockFactory(school=tenants["school_a"], capacity=2)
+    by = tenants["coordinator"]
+    holder = CompanyFactory()
+    reservation_set(block=block, company=holder, seats=2, by=by)
+    (waiting,) = _people(tenants["company_a"], 1)
+    enrollments_add(block=block, employees=[waiting], activity=None, by=by, waitlist=True)
+    assert block.enrollments.get().status == "waiting"
+    reservation_set(block=block, company=holder, seats=1, by=by)
+    assert block.enrollments.get().status == "planned"
+
+
 @pytest.mark.parametrize(("seats", "allowed"), [(3, True), (4, False)])
 def test_a_reservation_fits_the_free_seats_exactly(tenants, seats, allowed):
     block = CourseBlockFactory(school=tenants["school_a"], capacity=4)
@@ -203,6 +226,16 @@ def test_someone_cancelled_can_be_enrolled_again(tenants):
     enrollment_cancel(enrollment=block.enrollments.get(), by=by)
     enrollments_add(block=block, employees=[person], activity=None, by=by)
     assert block.enrollments.get().status == Enrollment.Status.PLANNED
+
+
+def test_a_completed_place_is_never_cancelled(tenants):
+    enrollment = tenants["enrollment_a"]
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED)
+    enrollment.refresh_from_db()
+    with pytest.raises(ValidationError):
+        enrollment_cancel(enrollment=enrollment, by=tenants["coordinator"])
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
 
 
 @pytest.mark.parametrize("status", [CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD])
