@@ -204,8 +204,8 @@ def test_coordinator_brings_a_new_companys_hr_into_the_portal_to_approve_the_pla
     monday = today + dt.timedelta(days=7 * 9 - today.weekday())
     coordinator.goto(f"{base}/plans/{plan.pk}/")
     coordinator.get_by_role("link", name="Planlæg et hold").first.click()
-    coordinator.get_by_label("Startdato").fill(monday.isoformat())
-    coordinator.get_by_label("Slutdato").fill((monday + dt.timedelta(days=4)).isoformat())
+    year, week = monday.isocalendar()[:2]
+    coordinator.get_by_label("ISO-uge").fill(f"{year}-W{week:02d}")
     coordinator.get_by_role("button", name="Gem").click()
     coordinator.get_by_role("heading", level=1, name="Tilmeld medarbejdere").wait_for()
     assert CourseBlock.objects.filter(course=course, start_date=monday).exists()

@@ -77,8 +77,9 @@ def test_plan_to_enrolled_employees(page_for, live_server):
 
     coordinator.goto(plan_url)
     coordinator.get_by_role("link", name="Planlæg et hold").first.click()
-    coordinator.get_by_label("Startdato").fill(busy.start_date.isoformat())
-    coordinator.get_by_label("Slutdato").fill((busy.start_date + dt.timedelta(days=4)).isoformat())
+    # Planned by ISO week: the dates follow from the course's days.
+    year, week = busy.start_date.isocalendar()[:2]
+    coordinator.get_by_label("ISO-uge").fill(f"{year}-W{week:02d}")
     coordinator.get_by_label("Karin Dahl").check()
     coordinator.get_by_role("button", name="Gem").click()
     coordinator.get_by_text("Karin Dahl underviser allerede på").wait_for()
