@@ -46,19 +46,26 @@ def public_holidays(first: dt.date, last: dt.date) -> dict[dt.date, str]:
     return {day: name for day, name in days.items() if first <= day <= last}
 
 
+def closure_days(closures, first: dt.date, last: dt.date):
+    """(school id, day, name) for each day of the closed periods between two dates."""
+    for closure in closures:
+        day = max(closure.first_day, first)
+        while day <= min(closure.last_day, last):
+            yield closure.school_id, day, closure.name
+            day += dt.timedelta(days=1)
+
+
 def closed_days(school_id: int, first: dt.date, last: dt.date) -> dict[dt.date, str]:
     """Weekdays the school does not teach between two dates: holidays and its own
     closed periods (one query)."""
     from scheduling.models import SchoolClosure
 
     closed = public_holidays(first, last)
-    for closure in SchoolClosure.objects.filter(
+    closures = SchoolClosure.objects.filter(
         school_id=school_id, first_day__lte=last, last_day__gte=first
-    ):
-        day = max(closure.first_day, first)
-        while day <= min(closure.last_day, last):
-            closed.setdefault(day, closure.name)
-            day += dt.timedelta(days=1)
+    )
+    for _school, day, name in closure_days(closures, first, last):
+        closed.setdefault(day, name)
     return {day: name for day, name in closed.items() if day.weekday() < 5}
 
 
@@ -107,13 +114,8 @@ def block_dates(
     return BlockDates(start=taught[0], end=taught[-1], skipped=skipped)
 
 
-def open_days(school_id: int, start: dt.date, end: dt.date) -> int:
-    """Weekdays between two dates on which the school teaches."""
-    closed = closed_days(school_id, start, end)
-    return _count_open(start, end, closed)
-
-
-def _count_open(start: dt.date, end: dt.date, closed) -> int:
+def count_open_days(start: dt.date, end: dt.date, closed) -> int:
+    """Weekdays between two dates that are not in `closed`."""
     count, day = 0, start
     while day <= end:
         if day.weekday() < 5 and day not in closed:

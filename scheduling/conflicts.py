@@ -27,10 +27,17 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import BlackoutWeek
-from scheduling.calendar import _count_open, days_needed, public_holidays
+from scheduling.calendar import (
+    closed_days,
+    closure_days,
+    count_open_days,
+    days_needed,
+    public_holidays,
+)
 from scheduling.models import (
     PARTICIPATING_STATUSES,
     BlockReservation,
@@ -172,8 +179,6 @@ def _blackout_message(company, week, note) -> str:
 def closed_conflicts(*, school_id, start, end, duration_days) -> list[Conflict]:
     """The block starts or ends on a day the school is closed, or its dates leave too few
     open days for the course (a holiday or closure fell inside after it was placed)."""
-    from scheduling.calendar import closed_days
-
     closed = closed_days(school_id, start, end)
     return [
         Conflict(CLOSED, message) for message in _closed_messages(start, end, closed, duration_days)
@@ -187,7 +192,7 @@ def _closed_messages(start, end, closed, duration_days) -> list[str]:
     if (
         start in inside
         or end in inside
-        or _count_open(start, end, closed) < days_needed(duration_days)
+        or count_open_days(start, end, closed) < days_needed(duration_days)
     ):
         return [_("The school does not teach on %(days)s.") % {"days": describe_days(inside)}]
     return []
@@ -398,7 +403,7 @@ def scan_closed(blocks: QuerySet) -> list[Finding]:
     their school are found in one query, then their open days are counted."""
     live = _live(blocks)
     bounds = live.aggregate(first=Min("start_date"), last=Max("end_date"))
-    first = bounds["first"] or dt.date.today()
+    first = bounds["first"] or timezone.localdate()
     last = bounds["last"] or first
     holidays = public_holidays(first, last)
     on_a_day = Q()
@@ -415,13 +420,11 @@ def scan_closed(blocks: QuerySet) -> list[Finding]:
         .values_list("pk", "school_id", "start_date", "end_date", "course__duration_days")
     )
     closures = defaultdict(dict)
-    for closure in SchoolClosure.objects.filter(
+    in_range = SchoolClosure.objects.filter(
         school__in=live.values("school"), first_day__lte=last, last_day__gte=first
-    ):
-        day = closure.first_day
-        while day <= closure.last_day:
-            closures[closure.school_id].setdefault(day, closure.name)
-            day += dt.timedelta(days=1)
+    )
+    for school, day, name in closure_days(in_range, first, last):
+        closures[school].setdefault(day, name)
     found = []
     for pk, school, start, end, duration in candidates:
         closed = {

@@ -18,11 +18,11 @@ from .selectors import block_coordinators
 BLOCK_WARNING_DAYS = 14
 
 
-@daily_reminder("blocks")
-def thin_block_warnings(today: dt.date) -> int:
-    """Blocks starting within two weeks with fewer than half their seats taken."""
-    thin = (
-        not_told(CourseBlock.objects.all(), kinds.BLOCK_UNDER_HALF)
+def _starting_soon(blocks, kind, today: dt.date):
+    """Open blocks starting within two weeks whose coordinators were not told of `kind`
+    yet, with `taken`: the places that take a seat."""
+    return (
+        not_told(blocks, kind)
         .filter(
             start_date__gt=today,
             start_date__lte=today + dt.timedelta(days=BLOCK_WARNING_DAYS),
@@ -33,6 +33,12 @@ def thin_block_warnings(today: dt.date) -> int:
         )
         .select_related("course")
     )
+
+
+@daily_reminder("blocks")
+def thin_block_warnings(today: dt.date) -> int:
+    """Blocks starting within two weeks with fewer than half their seats taken."""
+    thin = _starting_soon(CourseBlock.objects.all(), kinds.BLOCK_UNDER_HALF, today)
     made = 0
     for block in thin:
         if block.taken * 2 >= block.capacity:
@@ -53,19 +59,9 @@ def thin_block_warnings(today: dt.date) -> int:
 def below_minimum_warnings(today: dt.date) -> int:
     """Blocks starting within two weeks with fewer participants than their minimum class
     size: the coordinators can still pool more companies in or move the block."""
-    thin = (
-        not_told(CourseBlock.objects.filter(min_participants__gt=0), kinds.BLOCK_BELOW_MINIMUM)
-        .filter(
-            start_date__gt=today,
-            start_date__lte=today + dt.timedelta(days=BLOCK_WARNING_DAYS),
-        )
-        .exclude(status__in=[CourseBlock.Status.CANCELLED, CourseBlock.Status.HELD])
-        .annotate(
-            taken=Count("enrollments", filter=Q(enrollments__status__in=PARTICIPATING_STATUSES))
-        )
-        .filter(taken__lt=F("min_participants"))
-        .select_related("course")
-    )
+    thin = _starting_soon(
+        CourseBlock.objects.filter(min_participants__gt=0), kinds.BLOCK_BELOW_MINIMUM, today
+    ).filter(taken__lt=F("min_participants"))
     made = 0
     for block in thin:
         made += len(

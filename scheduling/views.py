@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -304,12 +305,17 @@ class BlockEnrollView(BlockMixin, View):
             people = people.filter(company=self.block.company_id)
         return people.order_by("company__name", "group__name", "name")
 
-    def render(self, form, conflicts=()):
-        enrolled = set(
+    @cached_property
+    def enrolled(self) -> set[int]:
+        """Who already holds a place or waits on the block."""
+        return set(
             self.block.enrollments.exclude(status=Enrollment.Status.CANCELLED).values_list(
                 "employee_id", flat=True
             )
         )
+
+    def render(self, form, conflicts=()):
+        enrolled = self.enrolled
         chosen = form["employees"].value() or []
         return render(
             self.request,
@@ -331,14 +337,11 @@ class BlockEnrollView(BlockMixin, View):
 
     def get(self, request, pk):
         candidates = self.candidates()
-        enrolled = set(
-            self.block.enrollments.exclude(status=Enrollment.Status.CANCELLED).values_list(
-                "employee_id", flat=True
-            )
-        )
         # From a plan activity its target group comes ticked; otherwise nobody does.
         initial = {
-            "employees": [e.pk for e in candidates if e.pk not in enrolled] if self.activity else []
+            "employees": [e.pk for e in candidates if e.pk not in self.enrolled]
+            if self.activity
+            else []
         }
         return self.render(EnrollForm(initial=initial, candidates=candidates))
 
