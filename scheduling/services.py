@@ -388,11 +388,16 @@ def closure_add(*, school, name: str, first_day: dt.date, last_day: dt.date, by:
 
 @transaction.atomic
 def closure_remove(*, closure: SchoolClosure, by: User) -> None:
+    # Recorded on the school, which outlives the closed period.
     audit_record(
-        action=AuditEvent.Action.DELETED,
+        action=AuditEvent.Action.UPDATED,
         actor=by,
         target=closure.school,
-        data={"closure": closure.name, "from": str(closure.first_day), "to": str(closure.last_day)},
+        data={
+            "closure_removed": closure.name,
+            "from": str(closure.first_day),
+            "to": str(closure.last_day),
+        },
     )
     closure.delete()
 

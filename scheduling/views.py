@@ -560,6 +560,7 @@ class ClosuresView(LoginRequiredMixin, View):
 
     template_name = "scheduling/closures.html"
 
+    @cached_property
     def schools(self):
         schools = manages_calendar_schools(self.request.user)
         if not schools.exists():
@@ -567,7 +568,7 @@ class ClosuresView(LoginRequiredMixin, View):
         return schools
 
     def render(self, form):
-        schools = self.schools()
+        schools = self.schools
         today = timezone.localdate()
         closures = (
             SchoolClosure.objects.filter(school__in=schools, last_day__gte=today)
@@ -585,10 +586,10 @@ class ClosuresView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        return self.render(ClosureForm(schools=self.schools()))
+        return self.render(ClosureForm(schools=self.schools))
 
     def post(self, request):
-        schools = self.schools()
+        schools = self.schools
         if "remove" in request.POST:
             closure = get_object_or_404(
                 SchoolClosure.objects.filter(school__in=schools),

@@ -237,3 +237,76 @@ def test_the_week_plan_marks_a_double_booked_teacher(client, tenants):
         reverse("scheduling:week_plan"), {"week": f"{year}-W{week:02d}", "rows": "teacher"}
     ).content.decode()
     assert page.count(' clash"') == 2
+
+
+# --- the school calendar page -----------------------------------------------------------
+
+
+def test_a_leader_adds_and_removes_a_closed_period(client, tenants):
+    client.force_login(tenants["leader"])
+    url = reverse("scheduling:closures")
+    data = {
+        "school": tenants["school_a"].pk,
+        "name": "Vinterferie",
+        "first_day": "2027-02-15",
+        "last_day": "2027-02-19",
+    }
+    assert client.post(url, data).status_code == 302
+    closure = SchoolClosure.objects.get(name="Vinterferie")
+    assert (closure.school, closure.last_day) == (tenants["school_a"], dt.date(2027, 2, 19))
+    with pytest.raises(NoTeachingDays):  # the whole of week 7 is closed
+        _dates(tenants["school_a"], 2027, 7, "2")
+    assert client.post(url, {"remove": closure.pk}).status_code == 302
+    assert not SchoolClosure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field"),
+    [
+        ("2027-02-19", "2027-02-18", "last_day"),  # one day before the first
+        ("2027-02-01", "2027-05-05", "last_day"),  # more than three months
+        ("2027-02-30", "2027-03-01", "first_day"),  # no such day
+        ("\x00", "2027-03-01", "first_day"),
+    ],
+)
+def test_a_wrong_closed_period_is_refused_at_its_field(client, tenants, first, last, field):
+    client.force_login(tenants["coordinator"])
+    response = client.post(
+        reverse("scheduling:closures"),
+        {"school": tenants["school_a"].pk, "name": "X", "first_day": first, "last_day": last},
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not SchoolClosure.objects.exists()
+
+
+def test_a_three_month_closed_period_is_allowed():
+    school = SchoolFactory()
+    from scheduling.forms import ClosureForm
+
+    form = ClosureForm(
+        {
+            "school": school.pk,
+            "name": "Ombygning",
+            "first_day": "2027-02-01",
+            "last_day": "2027-05-04",
+        },
+        schools=type(school).objects.filter(pk=school.pk),
+    )
+    assert form.is_valid(), form.errors  # 92 days
+
+
+def test_nobody_removes_another_schools_closed_period(client, tenants):
+    theirs = SchoolClosure.objects.create(
+        school=tenants["school_b"],
+        name="Deres",
+        first_day=dt.date(2027, 2, 1),
+        last_day=dt.date(2027, 2, 2),
+    )
+    client.force_login(tenants["coordinator"])
+    response = client.post(reverse("scheduling:closures"), {"remove": theirs.pk})
+    assert response.status_code == 404
+    assert client.post(reverse("scheduling:closures"), {"remove": "x"}).status_code == 404
+    assert SchoolClosure.objects.filter(pk=theirs.pk).exists()
+    client.force_login(tenants["teacher"])
+    assert client.post(reverse("scheduling:closures"), {"remove": theirs.pk}).status_code == 403

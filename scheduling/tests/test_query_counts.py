@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import ReportJob
+from scheduling.models import SchoolClosure
 from tests.factories import AmuCourseFactory, CourseBlockFactory, EmployeeFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,11 @@ def grow(t, copies: int) -> None:
             teachers=[t["teacher"]],
         )
         EnrollmentFactory(course_block=block_a, employee=EmployeeFactory(company=t["company_a"]))
+        EmployeeFactory(company=t["company_a"])  # one more to choose from when enrolling
+        first = timezone.localdate() + dt.timedelta(days=30 + SchoolClosure.objects.count())
+        SchoolClosure.objects.create(
+            school=t["school_a"], name="Lukket", first_day=first, last_day=first
+        )
         AmuCourseFactory()
         ReportJob.objects.create(
             kind="competence_plan",
@@ -52,6 +58,12 @@ PAGES = [
     # in order, the page's teacher and employee pairs (2), their names, which others are
     # visible (14)
     ("coordinator", "scheduling:conflicts", None, 16),
+    # keeps a school's calendar?, the form's schools (counted, then listed), the closed
+    # periods with their schools; holidays are computed, not read (4)
+    ("coordinator", "scheduling:closures", None, 6),
+    # block, may edit, who is on it, the candidates with company and group, seats taken:
+    # places by company and reservations (6)
+    ("coordinator", "scheduling:block_enroll", "block_a", 8),
     # existing feeds, school and company memberships (3)
     ("coordinator", "scheduling:calendar_feeds", None, 5),
     # the user's recent jobs with their subjects (1)
