@@ -498,15 +498,33 @@ class ConflictsView(LoginRequiredMixin, TemplateView):
 
 class EnrollmentCancelView(BlockMixin, View):
     """POST: take one person off the block or its waiting list; a freed seat goes to
-    the first who waits."""
+    the first who waits. That cannot be taken back, so the first POST only says what
+    will happen and asks; the second, with `confirm`, does it."""
 
     capability = Capability.SCHEDULE_BLOCKS
     http_method_names = ["post"]
+    template_name = "scheduling/enrollment_cancel_confirm.html"
 
     def post(self, request, pk, enrollment_pk):
         enrollment = get_object_or_404(
             self.block.enrollments.select_related("employee"), pk=enrollment_pk
         )
+        if request.POST.get("confirm") != "on":
+            waiting = Enrollment.Status.WAITING
+            first_waiting = None
+            if enrollment.status != waiting:
+                first_waiting = (
+                    self.block.enrollments.filter(status=waiting)
+                    .select_related("employee")
+                    .order_by("queued_at", "pk")
+                    .first()
+                )
+            context = {
+                "course_block": self.block,
+                "enrollment": enrollment,
+                "first_waiting": first_waiting,
+            }
+            return render(request, self.template_name, context)
         try:
             given = services.enrollment_cancel(enrollment=enrollment, by=request.user)
         except ValidationError as error:

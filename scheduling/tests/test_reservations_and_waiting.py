@@ -253,7 +253,12 @@ def test_unenrol_from_the_block_page(client, tenants):
     client.force_login(tenants["hr"])
     assert client.post(url).status_code == 403
     client.force_login(tenants["coordinator"])
-    response = client.post(url, follow=True)
+    # First it says what will happen, and nothing happens.
+    asked = client.post(url)
+    assert asked.status_code == 200 and 'name="confirm"' in asked.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.status != Enrollment.Status.CANCELLED
+    response = client.post(url, {"confirm": "on"}, follow=True)
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.CANCELLED
     assert enrollment.employee.name not in [e.employee.name for e in response.context["places"]]
@@ -297,3 +302,15 @@ def test_the_minimum_cannot_exceed_the_capacity(tenants):
     with pytest.raises(ValidationError) as refused:
         course_block_update(block=block, by=tenants["coordinator"], min_participants=5)
     assert "min_participants" in refused.value.message_dict
+
+
+def test_the_question_names_who_gets_the_seat(client, tenants):
+    block = CourseBlockFactory(school=tenants["school_a"], capacity=1)
+    first, waiting = _people(tenants["company_a"], 2)
+    by = tenants["coordinator"]
+    enrollments_add(block=block, employees=[first, waiting], activity=None, by=by, waitlist=True)
+    place = block.enrollments.get(employee=first)
+    client.force_login(by)
+    page = client.post(reverse("scheduling:enrollment_cancel", args=[block.pk, place.pk]))
+    assert waiting.name in page.content.decode()
+    assert block.enrollments.get(employee=waiting).status == Enrollment.Status.WAITING

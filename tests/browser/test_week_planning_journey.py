@@ -126,6 +126,12 @@ def test_plan_over_easter_reserve_fill_wait_and_free_a_seat(browser, live_server
     seated = next(pk for pk, status in statuses.items() if status == "planned")
     place = block.enrollments.get(employee=seated)
     page.locator(f"form[action$='/enrollments/{place.pk}/cancel/'] button").click()
+    # It asks first, naming who gets the seat.
+    waiting_name = Employee.objects.get(pk=waiting).name
+    page.get_by_text(waiting_name).wait_for()
+    assert audit(page) == []
+    screenshot(page, f"week-planning-unenrol-{locale[:2]}")
+    page.locator("form button.btn-danger").click()
     page.get_by_text(text["offered"]).wait_for()
     assert block.enrollments.get(employee=waiting).status == "planned"
     assert block.enrollments.get(employee=seated).status == "cancelled"
