@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: run up bench-reports bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
+.PHONY: run up bench-reports bench-pages bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
@@ -75,9 +75,14 @@ up: $(VENV)/.runtime.stamp
 bench-reports: $(VENV)/.dev.stamp
 	$(DEV) $(BIN)/python manage.py bench_reports
 
-## bench-dashboard: the dashboard's server time at demo size and 10x, beside a trivial page
+## bench-pages: every role's pages under gunicorn + PostgreSQL at 1x, 10x and 30x the demo,
+## as ratios to a trivial page; fails when a page-speed target is missed (BENCH_ARGS=--reseed …)
+bench-pages: $(VENV)/.dev.stamp
+	$(DEV) $(BIN)/python manage.py bench_pages $(BENCH_ARGS)
+
+## bench-dashboard: the dashboards alone, the same way
 bench-dashboard: $(VENV)/.dev.stamp
-	$(DEV) $(BIN)/python manage.py bench_dashboard
+	$(DEV) $(BIN)/python manage.py bench_pages --only dashboard --scales 1 10 $(BENCH_ARGS)
 
 worker: $(VENV)/.runtime.stamp
 	$(BIN)/celery -A config worker --loglevel=INFO
