@@ -40,6 +40,7 @@ from .partnerships import (
     may_arrange_meetings,
     may_log_experiences,
     meetings_for,
+    of_schools,
     partnerships_for,
 )
 from .people import LEADER_GIVES, grantable_roles, invitations_for
@@ -89,6 +90,7 @@ __all__ = [
     "may_arrange_meetings",
     "may_log_experiences",
     "meetings_for",
+    "of_schools",
     "network_school_ids",
     "partnerships_for",
     "personal_data_companies",

@@ -8,17 +8,17 @@ from django.utils.translation import gettext as _
 from accounts.models import CompanyRole, SchoolRole
 
 from .capabilities import Capability, can, rule_for
-from .partnerships import partnerships_for
+from .partnerships import of_schools, partnerships_for
 from .roles import (
     COMPANY_READING_ROLES,
     EMPLOYEE_READING_SCHOOL_ROLES,
     company_ids,
-    distinct,
     has_company_role,
     has_school_role,
     model,
     school_ids,
     scope_of,
+    through,
 )
 
 
@@ -39,15 +39,17 @@ def employees_for(user, Employee) -> QuerySet:
     Partnership = model("partnerships.Partnership")
     schools = school_ids(user, EMPLOYEE_READING_SCHOOL_ROLES)
     school_partner_companies = Partnership.objects.filter(
-        Q(coordinator=user) | Q(lead_school__in=schools) | Q(other_schools__in=schools)
+        Q(coordinator=user) | of_schools(schools)
     ).values("company_id")
-    return distinct(
-        Employee,
-        Employee.objects.filter(
-            Q(company__in=company_ids(user))
-            | Q(company__in=school_partner_companies)
-            | Q(enrollments__course_block__teachers=user)
-        ),
+    CourseBlock = model("scheduling.CourseBlock")
+    taught = through(CourseBlock, "teachers").objects.filter(user=user)
+    attending_taught_blocks = model("scheduling.Enrollment").objects.filter(
+        course_block__in=taught.values("courseblock_id")
+    )
+    return Employee.objects.filter(
+        Q(company__in=company_ids(user))
+        | Q(company__in=school_partner_companies)
+        | Q(pk__in=attending_taught_blocks.values("employee_id"))
     )
 
 

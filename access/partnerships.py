@@ -9,27 +9,28 @@ from .roles import (
     active,
     any_school_ids,
     company_ids,
-    distinct,
     has_school_role,
     is_consultant,
     is_school_staff,
+    model,
     school_ids,
     scope_of,
+    through,
 )
 
 
 @scope_of("partnerships.Partnership")
 def partnerships_for(user, Partnership) -> QuerySet:
-    schools = school_ids(user)
-    return distinct(
-        Partnership,
-        Partnership.objects.filter(
-            Q(coordinator=user)
-            | Q(lead_school__in=schools)
-            | Q(other_schools__in=schools)
-            | Q(company__in=company_ids(user))
-        ),
+    return Partnership.objects.filter(
+        Q(coordinator=user) | of_schools(school_ids(user)) | Q(company__in=company_ids(user))
     )
+
+
+def of_schools(schools) -> Q:
+    """Partnerships led by one of the schools or that the school has joined."""
+    Partnership = model("partnerships.Partnership")
+    joined = through(Partnership, "other_schools").objects.filter(school__in=schools)
+    return Q(lead_school__in=schools) | Q(pk__in=joined.values("partnership_id"))
 
 
 def coordinated_partnerships(user) -> QuerySet:
@@ -43,14 +44,13 @@ def coordinated_partnerships(user) -> QuerySet:
 def meetings_for(user, Meeting) -> QuerySet:
     """Partnership meetings follow the partnership; forums and seminars are for the
     staff of the schools taking part; participants always see their meetings."""
-    return distinct(
-        Meeting,
-        Meeting.objects.filter(
-            Q(partnership__in=partnerships_for(user))
-            | Q(partnership__isnull=True, schools__in=any_school_ids(user))
-            | Q(participants=user)
-            | Q(organiser=user)
-        ),
+    of_my_schools = through(Meeting, "schools").objects.filter(school__in=any_school_ids(user))
+    taking_part = through(Meeting, "participants").objects.filter(user=user)
+    return Meeting.objects.filter(
+        Q(partnership__in=partnerships_for(user))
+        | Q(partnership__isnull=True, pk__in=of_my_schools.values("meeting_id"))
+        | Q(pk__in=taking_part.values("meeting_id"))
+        | Q(organiser=user)
     )
 
 

@@ -134,9 +134,11 @@ def is_consultant(user) -> bool:
     return SchoolMembership.objects.filter(user=user, role=SchoolRole.CONSULTANT).exists()
 
 
-def distinct(model_class, visible: QuerySet) -> QuerySet:
-    # A pk subquery rather than .distinct(): joins through M2M tables repeat rows.
-    return model_class.objects.filter(pk__in=visible.values("pk"))
+def through(model_class, field: str):
+    """The table behind a many-to-many field. Scopes test membership with a subquery on
+    it (``pk__in``) instead of joining: a join repeats rows (needing DISTINCT) and makes
+    the database pair every row of both tables before it filters."""
+    return model_class._meta.get_field(field).remote_field.through
 
 
 def school_people(school_id, *roles: str) -> QuerySet:

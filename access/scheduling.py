@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import SchoolRole
 
 from .capabilities import Capability, rule_for
-from .roles import company_ids, distinct, has_school_role, school_ids, scope_of
+from .roles import company_ids, has_school_role, model, school_ids, scope_of, through
 
 
 @scope_of("scheduling.CourseBlock")
@@ -13,14 +13,13 @@ def course_blocks_for(user, CourseBlock) -> QuerySet:
     """School staff read their school's week plan; teachers the blocks they teach;
     company users the blocks their employees attend or that run at their company."""
     companies = company_ids(user)
-    return distinct(
-        CourseBlock,
-        CourseBlock.objects.filter(
-            Q(school__in=school_ids(user))
-            | Q(teachers=user)
-            | Q(company__in=companies)
-            | Q(enrollments__employee__company__in=companies)
-        ),
+    taught = through(CourseBlock, "teachers").objects.filter(user=user)
+    attended = model("scheduling.Enrollment").objects.filter(employee__company__in=companies)
+    return CourseBlock.objects.filter(
+        Q(school__in=school_ids(user))
+        | Q(pk__in=taught.values("courseblock_id"))
+        | Q(company__in=companies)
+        | Q(pk__in=attended.values("course_block_id"))
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Valu
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from access import of_schools
 from companies.models import VEU_ELIGIBLE_LEVELS
 from competence_plans.models import CompetencePlan
 from evaluations.models import Answer, Invitation, Kind, Theme
@@ -59,10 +60,7 @@ class Scope:
 
 def scope_for(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> Scope:
     school_ids = [s.pk for s in filters.schools]
-    partnerships = partnerships.filter(
-        Q(lead_school__in=school_ids) | Q(other_schools__in=school_ids)
-    )
-    partnerships = Partnership.objects.filter(pk__in=partnerships.values("pk"))
+    partnerships = partnerships.filter(of_schools(school_ids))
     if filters.coordinator:
         partnerships = partnerships.filter(coordinator=filters.coordinator)
     if filters.sector:

@@ -7,13 +7,13 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access import meetings_for, partnerships_for, plans_for, roles_of
+from access import meetings_for, of_schools, partnerships_for, plans_for, roles_of
 from accounts.models import SchoolRole
 from competence_plans.selectors import plans_figures
 from notifications.services import waiting_for
 from partnerships.meeting_selectors import upcoming_meetings
 from partnerships.models import ActionItem, Partnership
-from partnerships.selectors import partnership_rows, partnerships_of_schools, status_counts
+from partnerships.selectors import partnership_rows, status_counts
 from scheduling.selectors import upcoming_blocks_of_partnerships, upcoming_blocks_taught_by
 
 ROWS_PER_SECTION = 25
@@ -88,7 +88,7 @@ def home_context(user, *, today: dt.date) -> HomeContext:
             _section(
                 "leader",
                 _("Partnerships of %(schools)s") % {"schools": _join(led_schools)},
-                visible.filter(pk__in=partnerships_of_schools(school_ids)),
+                visible.filter(of_schools(school_ids)),
             )
         )
     served = roles.schools(SchoolRole.CONSULTANT)
@@ -98,7 +98,7 @@ def home_context(user, *, today: dt.date) -> HomeContext:
             _section(
                 "consultant",
                 _("Partnerships in the schools you serve"),
-                visible.filter(pk__in=partnerships_of_schools(school_ids)),
+                visible.filter(of_schools(school_ids)),
             )
         )
     companies = roles.all_companies

@@ -4,17 +4,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from access import of_schools
 from accounts.models import AuditEvent, SchoolMembership
 from companies.models import Company
 from partnerships.models import ActionItem, Partnership, plan_model
-
-
-def partnerships_of_schools(schools) -> QuerySet[Partnership]:
-    """Pks of partnerships that any of the schools leads or has joined (a subquery;
-    `schools` may be ids, School objects or a values() queryset)."""
-    return Partnership.objects.filter(
-        Q(lead_school__in=schools) | Q(other_schools__in=schools)
-    ).values("pk")
 
 
 def _count_subquery(queryset) -> Coalesce:
@@ -47,11 +40,11 @@ def partnership_list(
         partnerships = partnerships.filter(coordinator=user)
     elif scope == "school":
         schools = SchoolMembership.objects.filter(user=user).values("school_id")
-        partnerships = partnerships.filter(pk__in=partnerships_of_schools(schools))
+        partnerships = partnerships.filter(of_schools(schools))
     if status := filters.get("status"):
         partnerships = partnerships.filter(status=status)
     if school := filters.get("school"):
-        partnerships = partnerships.filter(pk__in=partnerships_of_schools([school]))
+        partnerships = partnerships.filter(of_schools([school]))
     if coordinator := filters.get("coordinator"):
         partnerships = partnerships.filter(coordinator=coordinator)
     if q := filters.get("q"):
