@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -277,7 +278,12 @@ def _reserving_companies(user, block):
 
 
 class BlockEnrollView(BlockMixin, View):
+    """Tick people to put on the block. A pooled block may take anyone the user may
+    enrol, so the page shows the first ones in order and a search finds the rest (by
+    name, group or company): its size stays the same however large the companies are."""
+
     template_name = "scheduling/block_enroll.html"
+    shown_at_most = 100
 
     def candidates(self):
         user = self.request.user
@@ -314,9 +320,29 @@ class BlockEnrollView(BlockMixin, View):
             )
         )
 
+    @cached_property
+    def search(self) -> str:
+        return self.request.GET.get("q", "").strip()[:100]
+
+    def shown(self, candidates):
+        """The candidates the page lists, and how many match in all (counted only when
+        there are more than it lists)."""
+        if self.search:
+            candidates = candidates.filter(
+                Q(name__icontains=self.search)
+                | Q(group__name__icontains=self.search)
+                | Q(company__name__icontains=self.search)
+            )
+        shown = list(candidates.select_related("company", "group")[: self.shown_at_most + 1])
+        if len(shown) <= self.shown_at_most:
+            return shown, len(shown)
+        return shown[: self.shown_at_most], candidates.count()
+
     def render(self, form, conflicts=()):
-        enrolled = self.enrolled
         chosen = form["employees"].value() or []
+        shown, matching = getattr(self, "listing", None) or self.shown(
+            form.fields["employees"].queryset
+        )
         return render(
             self.request,
             self.template_name,
@@ -325,11 +351,11 @@ class BlockEnrollView(BlockMixin, View):
                 "form": form,
                 "activity": self.activity,
                 "conflicts": conflicts,
-                "enrolled": enrolled,
+                "enrolled": self.enrolled,
                 # Grouped by company in the page, each group with its own "select all".
-                "candidates": list(
-                    form.fields["employees"].queryset.select_related("company", "group")
-                ),
+                "candidates": shown,
+                "matching": matching,
+                "search": self.search,
                 "chosen": {str(pk) for pk in chosen},
                 "free": max(self.block.capacity - seat_use(self.block).taken, 0),
             },
@@ -338,8 +364,9 @@ class BlockEnrollView(BlockMixin, View):
     def get(self, request, pk):
         candidates = self.candidates()
         # From a plan activity its target group comes ticked; otherwise nobody does.
+        self.listing = self.shown(candidates)
         initial = {
-            "employees": [e.pk for e in candidates if e.pk not in self.enrolled]
+            "employees": [e.pk for e in self.listing[0] if e.pk not in self.enrolled]
             if self.activity
             else []
         }

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access import employees_for
 from companies.models import BlackoutWeek
 from scheduling.models import CourseBlock, Enrollment
 from scheduling.services import (
@@ -297,3 +298,41 @@ def test_ids_past_999_print_plainly_so_the_attendance_form_still_posts(client, t
     assert 'name="attendance-1234"' in page
     client.post(reverse("scheduling:attendance", args=[block.pk]), {"attendance-1234": "no_show"})
     assert Enrollment.objects.get(pk=1234).status == "no_show"
+
+
+def test_enroll_page_lists_at_most_its_limit_and_search_finds_the_others(
+    client, tenants, monkeypatch
+):
+    from scheduling.views import BlockEnrollView
+
+    monkeypatch.setattr(BlockEnrollView, "shown_at_most", 3)
+    company = tenants["company_a"]
+    for name in ("Ane", "Bo", "Cai"):
+        EmployeeFactory(company=company, name=f"{name} Andersen")
+    block = CourseBlockFactory(school=tenants["school_a"], company=company)
+    client.force_login(tenants["coordinator"])
+    url = reverse("scheduling:block_enroll", args=[block.pk])
+    everyone = employees_for(tenants["coordinator"]).filter(company=company, active=True)
+    total = everyone.count()
+    assert total > 3
+
+    page = client.get(url)
+    assert len(page.context["candidates"]) == 3
+    assert page.context["matching"] == total
+    assert f"de første 3 af {total}" in page.content.decode()
+
+    found = client.get(url, {"q": "andersen"})  # any case, in the name
+    assert [e.name for e in found.context["candidates"]] == [
+        "Ane Andersen",
+        "Bo Andersen",
+        "Cai Andersen",
+    ]
+    assert found.context["matching"] == 3  # exactly the limit: all shown, no note
+    assert "Søg for at finde" not in found.content.decode()
+    assert "Ingen passer på" in client.get(url, {"q": "zzz"}).content.decode()
+
+    # Someone not listed on the first page may still be enrolled from a search.
+    last = everyone.order_by("company__name", "group__name", "name").last()
+    response = client.post(url + "?q=" + last.name, {"employees": [last.pk]})
+    assert response.status_code == 302
+    assert block.enrollments.filter(employee=last).exists()
