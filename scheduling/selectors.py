@@ -122,32 +122,32 @@ def fill_by_company(block: CourseBlock, companies: QuerySet) -> list[dict]:
     named places, waiting, reserved seats."""
     from companies.models import Company
 
+    # From the block's own enrollments and reservations, not from every company's
+    # employees: the cost follows the block, not the database.
+    on_block = Enrollment.objects.filter(course_block=block.pk)
+    reservations = BlockReservation.objects.filter(block=block.pk)
+
+    def places(*statuses):
+        counted = (
+            on_block.filter(employee__company=OuterRef("pk"), status__in=statuses)
+            .order_by()
+            .values("course_block")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
     rows = (
         Company.objects.filter(pk__in=companies.values("pk"))
+        .filter(
+            Q(pk__in=on_block.values("employee__company"))
+            | Q(pk__in=reservations.values("company"))
+        )
         .annotate(
-            named=Count(
-                "employees__enrollments",
-                filter=Q(
-                    employees__enrollments__course_block=block.pk,
-                    employees__enrollments__status__in=PARTICIPATING_STATUSES,
-                ),
-                distinct=True,
-            ),
-            waiting=Count(
-                "employees__enrollments",
-                filter=Q(
-                    employees__enrollments__course_block=block.pk,
-                    employees__enrollments__status=Enrollment.Status.WAITING,
-                ),
-                distinct=True,
-            ),
+            named=places(*PARTICIPATING_STATUSES),
+            waiting=places(Enrollment.Status.WAITING),
             reserved=Coalesce(
-                Subquery(
-                    BlockReservation.objects.filter(block=block.pk, company=OuterRef("pk")).values(
-                        "seats"
-                    )[:1]
-                ),
-                0,
+                Subquery(reservations.filter(company=OuterRef("pk")).values("seats")[:1]), 0
             ),
         )
         .filter(Q(named__gt=0) | Q(waiting__gt=0) | Q(reserved__gt=0))

@@ -314,3 +314,28 @@ def test_the_question_names_who_gets_the_seat(client, tenants):
     page = client.post(reverse("scheduling:enrollment_cancel", args=[block.pk, place.pk]))
     assert waiting.name in page.content.decode()
     assert block.enrollments.get(employee=waiting).status == Enrollment.Status.WAITING
+
+
+def test_fill_by_company_counts_each_companys_places_waiting_and_reserved_seats(tenants):
+    from companies.models import Company
+    from scheduling.selectors import fill_by_company
+
+    block = CourseBlockFactory(school=tenants["school_a"], pooled=True, capacity=20)
+    a, b, c, hidden = (CompanyFactory(name=name) for name in ("A", "B", "C", "D"))
+    Status = Enrollment.Status
+    for status in (Status.ENROLLED, Status.COMPLETED, Status.WAITING, Status.CANCELLED):
+        EnrollmentFactory(course_block=block, employee=EmployeeFactory(company=a), status=status)
+    BlockReservation.objects.create(block=block, company=b, seats=3)
+    EnrollmentFactory(course_block=block, employee=EmployeeFactory(company=b))
+    # Only a cancelled place: nothing to show. Another block's places do not count.
+    EnrollmentFactory(
+        course_block=block, employee=EmployeeFactory(company=c), status=Status.CANCELLED
+    )
+    EnrollmentFactory(employee=EmployeeFactory(company=c))
+    EnrollmentFactory(course_block=block, employee=EmployeeFactory(company=hidden))
+
+    visible = Company.objects.exclude(pk=hidden.pk)
+    assert fill_by_company(block, visible) == [
+        {"pk": a.pk, "name": "A", "named": 2, "waiting": 1, "reserved": 0, "holds": 2},
+        {"pk": b.pk, "name": "B", "named": 1, "waiting": 0, "reserved": 3, "holds": 3},
+    ]
