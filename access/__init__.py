@@ -31,7 +31,7 @@ from .companies import (
     personal_data_companies,
     personal_data_employee,
 )
-from .dashboards import DASHBOARD_ROLES, dashboard_schools, network_school_ids
+from .dashboards import DASHBOARD_ROLES, dashboard_schools, dashboard_scope, network_school_ids
 from .evaluations import evaluation_company_ids
 from .partnerships import (
     can_manage_network,
@@ -79,6 +79,7 @@ __all__ = [
     "coordinated_partnerships",
     "course_blocks_for",
     "dashboard_schools",
+    "dashboard_scope",
     "employees_for",
     "evaluation_company_ids",
     "experiences_for",

@@ -12,8 +12,8 @@ from django.views.generic import TemplateView
 from access import (
     Capability,
     companies_for,
-    course_blocks_for,
     dashboard_schools,
+    dashboard_scope,
     network_school_ids,
     partnerships_for,
     reports_for,
@@ -23,11 +23,13 @@ from access import (
 from access.mixins import get_for_user_or_404
 from competence_plans.models import CompetencePlan
 from competence_plans.selectors import plans_figures
+from core.pagination import paginate
 from core.tables import csv_response
 from dashboards import selectors
 from dashboards.forms import BlockListFilterForm, DashboardFilterForm
 from evaluations import selectors as evaluation_selectors
 from scheduling.models import CourseBlock, Enrollment
+from scheduling.selectors import course_blocks_with_participation
 
 
 class FilteredMixin(LoginRequiredMixin):
@@ -80,9 +82,7 @@ class SchoolDashboardView(FilteredMixin, TemplateView):
             context = self.get_context_data(form=form, dashboard=None, own_only=own_only)
             return self.render_to_response(context, status=400)
         today = timezone.localdate()
-        scope = selectors.scope_for(
-            partnerships_for(request.user), course_blocks_for(request.user), filters
-        )
+        scope = selectors.scope_for(*dashboard_scope(request.user), filters)
         dashboard = selectors.school_dashboard(scope, filters, today)
         export = request.GET.get("export")
         if export:
@@ -245,7 +245,7 @@ class NetworkView(FilteredMixin, TemplateView):
         if valid:
             if consulting is not None:
                 filters.schools = [s for s in filters.schools if s.pk in consulting]
-            rows = selectors.per_school(partnerships_for(user), course_blocks_for(user), filters)
+            rows = selectors.per_school(*dashboard_scope(user), filters)
         if valid and request.GET.get("export") == "schools":
             return csv_response(
                 "network",
@@ -292,11 +292,9 @@ class BlockListView(FilteredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         form, filters, own_only = self.filters()
         valid = filters is not None
-        blocks = []
+        page_obj = None
         if valid:
-            scope = selectors.scope_for(
-                partnerships_for(request.user), course_blocks_for(request.user), filters
-            )
+            scope = selectors.scope_for(*dashboard_scope(request.user), filters)
             queryset = scope.blocks
             status = form.cleaned_data.get("status")
             if status == "planned":
@@ -309,18 +307,16 @@ class BlockListView(FilteredMixin, TemplateView):
                 queryset = queryset.filter(course__number=form.cleaned_data["course"])
             if form.cleaned_data.get("fkb"):
                 queryset = queryset.filter(course__fkb__code=form.cleaned_data["fkb"])
-            blocks = list(
-                queryset.select_related("course", "school", "department")
-                .annotate(
-                    participants=Count(
-                        "enrollments",
-                        filter=Q(enrollments__status__in=selectors.PARTICIPATING),
-                    )
-                )
-                .order_by("start_date", "reference")[:500]
+            # Paged: the list grows with the school's blocks, the page does not.
+            page_obj = paginate(
+                request,
+                course_blocks_with_participation(queryset)
+                .select_related("course", "school", "department")
+                .order_by("start_date", "reference", "pk"),
+                per_page=50,
             )
         return self.render_to_response(
-            self.get_context_data(form=form, blocks=blocks, own_only=own_only),
+            self.get_context_data(form=form, page_obj=page_obj, own_only=own_only),
             status=200 if valid else 400,
         )
 
