@@ -26,11 +26,18 @@ from schools.figures import aarselever
 
 
 def course_blocks_with_participation(blocks: QuerySet[CourseBlock]) -> QuerySet[CourseBlock]:
-    """Annotate participant_count and participant_days (participants × course days)."""
+    """Annotate participant_count and participant_days (participants × course days).
+    A subquery per block, not a join grouped over every enrollment: the database counts
+    only for the blocks it returns (after any LIMIT), with the enrollment index."""
+    counted = (
+        Enrollment.objects.filter(course_block=OuterRef("pk"), status__in=PARTICIPATING_STATUSES)
+        .order_by()
+        .values("course_block")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return blocks.annotate(
-        participant_count=Count(
-            "enrollments", filter=Q(enrollments__status__in=PARTICIPATING_STATUSES)
-        ),
+        participant_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
     ).annotate(
         participant_days=ExpressionWrapper(
             F("participant_count") * F("course__duration_days"),
@@ -188,9 +195,11 @@ def upcoming_blocks_of_partnerships(
     partnerships: QuerySet, *, viewer, today: dt.date, limit: int = 25
 ) -> list[CourseBlock]:
     """Blocks where the partnerships' plans have enrolled people, or held at their companies."""
+    in_their_plans = Enrollment.objects.filter(
+        plan_activity__plan__partnership__in=partnerships
+    ).values("course_block_id")
     blocks = CourseBlock.objects.filter(
-        Q(enrollments__plan_activity__plan__partnership__in=partnerships)
-        | Q(company__in=partnerships.values("company"))
+        Q(pk__in=in_their_plans) | Q(company__in=partnerships.values("company"))
     )
     return _upcoming(blocks, viewer=viewer, today=today, limit=limit)
 
