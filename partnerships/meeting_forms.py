@@ -173,7 +173,11 @@ class ExperienceFilterForm(forms.Form):
 
     def __init__(self, *args, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = partnerships.select_related("company")
+        # Only partnerships with lessons logged: a choice of every partnership would
+        # grow with the network and lead to empty lists.
+        self.fields["partnership"].queryset = partnerships.filter(
+            pk__in=Experience.objects.values("partnership_id")
+        ).select_related("company")
 
 
 class MeetingFilterForm(forms.Form):

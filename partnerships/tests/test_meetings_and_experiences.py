@@ -154,3 +154,21 @@ def test_hr_cannot_see_the_schools_experience_log(client, tenants):
     page = client.get(reverse("partnerships:experiences")).content.decode()
     assert tenants["experience_a"].title not in page
     assert tenants["network_experience"].title not in page
+
+
+def test_the_partnership_filter_offers_only_partnerships_with_experiences(client, tenants):
+    from tests.factories import PartnershipFactory
+
+    quiet = PartnershipFactory(lead_school=tenants["school_a"], company=tenants["company_a"])
+    experience = tenants["experience_a"]
+    experience.partnership = tenants["partnership_a"]
+    experience.save()
+    client.force_login(tenants["coordinator"])
+    form = client.get(reverse("partnerships:experiences")).context["filter_form"]
+    offered = set(form.fields["partnership"].queryset)
+    assert tenants["partnership_a"] in offered
+    assert quiet not in offered
+    filtered = client.get(
+        reverse("partnerships:experiences"), {"partnership": tenants["partnership_a"].pk}
+    )
+    assert list(filtered.context["page_obj"].object_list) == [experience]
