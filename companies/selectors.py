@@ -1,7 +1,7 @@
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from companies.models import Company, Employee, EmployeeGroup
+from core.subqueries import count_of
 
 
 def company_list(companies: QuerySet[Company], *, filters: dict) -> QuerySet[Company]:
@@ -27,16 +27,10 @@ def company_list(companies: QuerySet[Company], *, filters: dict) -> QuerySet[Com
     companies = companies.annotate(has_active_partnership=Exists(active))
     if (has_active := filters.get("active_partnership")) in ("yes", "no"):
         companies = companies.filter(has_active_partnership=has_active == "yes")
-    employee_count = (
-        Employee.objects.filter(company=OuterRef("pk"), active=True)
-        .order_by()
-        .values("company")
-        .annotate(n=Count("pk"))
-        .values("n")
+    active_employees = Employee.objects.filter(company=OuterRef("pk"), active=True)
+    return companies.annotate(employee_count=count_of(active_employees, "company")).order_by(
+        "name", "pk"
     )
-    return companies.annotate(
-        employee_count=Coalesce(Subquery(employee_count, output_field=IntegerField()), 0)
-    ).order_by("name", "pk")
 
 
 def employee_groups_with_counts(company: Company) -> QuerySet[EmployeeGroup]:

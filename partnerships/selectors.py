@@ -1,26 +1,21 @@
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet
 
 from access import of_schools
 from accounts.models import AuditEvent, SchoolMembership
 from companies.models import Company
+from core.subqueries import count_of
 from partnerships.models import ActionItem, Partnership, plan_model
-
-
-def _count_subquery(queryset) -> Coalesce:
-    counted = queryset.order_by().values("partnership").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def partnership_rows(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """Partnerships with what a list row shows, in one query."""
     return partnerships.select_related("company", "lead_school", "coordinator").annotate(
-        plan_count=_count_subquery(plan_model().objects.filter(partnership=OuterRef("pk"))),
-        open_action_count=_count_subquery(
-            ActionItem.objects.filter(partnership=OuterRef("pk"), done=False)
+        plan_count=count_of(plan_model().objects.filter(partnership=OuterRef("pk")), "partnership"),
+        open_action_count=count_of(
+            ActionItem.objects.filter(partnership=OuterRef("pk"), done=False), "partnership"
         ),
     )
 

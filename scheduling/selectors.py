@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from access import course_blocks_for, school_people
 from accounts.models import SchoolRole, User
+from core.subqueries import count_of
 from partnerships.models import Partnership
 from scheduling.models import PARTICIPATING_STATUSES, BlockReservation, CourseBlock, Enrollment
 from schools.figures import aarselever
@@ -29,16 +30,10 @@ def course_blocks_with_participation(blocks: QuerySet[CourseBlock]) -> QuerySet[
     """Annotate participant_count and participant_days (participants × course days).
     A subquery per block, not a join grouped over every enrollment: the database counts
     only for the blocks it returns (after any LIMIT), with the enrollment index."""
-    counted = (
-        Enrollment.objects.filter(course_block=OuterRef("pk"), status__in=PARTICIPATING_STATUSES)
-        .order_by()
-        .values("course_block")
-        .annotate(n=Count("pk"))
-        .values("n")
+    places = Enrollment.objects.filter(
+        course_block=OuterRef("pk"), status__in=PARTICIPATING_STATUSES
     )
-    return blocks.annotate(
-        participant_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
-    ).annotate(
+    return blocks.annotate(participant_count=count_of(places, "course_block")).annotate(
         participant_days=ExpressionWrapper(
             F("participant_count") * F("course__duration_days"),
             output_field=DecimalOutput(max_digits=10, decimal_places=1),
@@ -135,14 +130,10 @@ def fill_by_company(block: CourseBlock, companies: QuerySet) -> list[dict]:
     reservations = BlockReservation.objects.filter(block=block.pk)
 
     def places(*statuses):
-        counted = (
-            on_block.filter(employee__company=OuterRef("pk"), status__in=statuses)
-            .order_by()
-            .values("course_block")
-            .annotate(n=Count("pk"))
-            .values("n")
+        return count_of(
+            on_block.filter(employee__company=OuterRef("pk"), status__in=statuses),
+            "course_block",
         )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
     rows = (
         Company.objects.filter(pk__in=companies.values("pk"))

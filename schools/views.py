@@ -19,8 +19,6 @@ from .forms import (
 )
 from .importing import ImportFileError, check_catalogue, read_table
 
-WEEKS_SHOWN = 8
-
 
 class CatalogueView(LoginRequiredMixin, TemplateView):
     template_name = "schools/catalogue.html"
