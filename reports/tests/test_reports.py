@@ -213,22 +213,26 @@ def test_competence_plan_queries_do_not_grow_with_the_participants():
     assert counts == [15, 15]
 
 
-def test_bench_compares_the_plan_with_full_plain_pages_of_the_same_count(monkeypatch):
+def test_bench_compares_the_plan_with_plain_pages_of_the_same_count_and_text(monkeypatch):
     from django.core.management import call_command
 
     from reports.management.commands import bench_reports
 
     monkeypatch.setattr(bench_reports, "SIZES", (3,))
     monkeypatch.setattr(bench_reports, "ROUNDS", 1)
-    for pages in (1, 2):
-        _seconds, count, chars = bench_reports.reference_pdf(pages)
-        assert count == pages and chars > 3000  # full pages, not a sparse sample
+    margin = bench_reports.margin_text()
+    assert 40 < margin < 200  # the running header and "side 1 af 1" are there
+    for pages, characters in ((1, 900), (2, 2300), (2, 5600)):  # 5,600 needs the list type
+        _seconds, count, per_page = bench_reports.reference_pdf(pages, characters)
+        assert count == pages
+        assert per_page == pytest.approx(characters + margin, rel=0.02)
     out = io.StringIO()
     call_command("bench_reports", stdout=out)
     header, row, memory = out.getvalue().splitlines()
-    employees, pages, per_page, reference, ratio, *_chars = row.split()
+    employees, pages, per_page, reference, ratio, chars, ref_chars = row.split()
     assert employees == "3" and int(pages) >= 1
     assert float(ratio) == pytest.approx(float(per_page) / float(reference), rel=0.05)
+    assert int(ref_chars) == pytest.approx(int(chars), rel=0.02)  # the same text per page
     assert memory.startswith("peak memory of this process:")
     from companies.models import Company
 
