@@ -68,7 +68,9 @@ class CourseBlockForm(forms.ModelForm):
     def __init__(self, *args, schools, companies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools.order_by("name")
-        self.fields["department"].queryset = Department.objects.filter(school__in=schools)
+        self.fields["department"].queryset = Department.objects.filter(
+            school__in=schools
+        ).select_related("school")
         self.fields["course"].queryset = AmuCourse.objects.filter(active=True)
         self.fields["company"].queryset = companies.order_by("name")
         self.fields["reference"].required = False
@@ -164,7 +166,9 @@ class WeekPlanFilterForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools.order_by("name")
-        self.fields["department"].queryset = Department.objects.filter(school__in=schools)
+        self.fields["department"].queryset = Department.objects.filter(
+            school__in=schools
+        ).select_related("school")
         self.fields["teacher"].queryset = User.objects.filter(
             pk__in=SchoolMembership.objects.filter(
                 school__in=schools, role=SchoolRole.TEACHER

@@ -25,6 +25,7 @@ from schools.services import catalogue_import
 from tests.factories import (
     AmuCourseFactory,
     CourseBlockFactory,
+    DepartmentFactory,
     EmployeeFactory,
     EnrollmentFactory,
     SchoolMembershipFactory,
@@ -211,6 +212,8 @@ def test_week_plan_shows_fill_and_keeps_its_query_count(client, tenants):
         for i in range(n):
             block = CourseBlockFactory(
                 school=tenants["school_a"],
+                # Departments grow too: their labels (rows and filter) name their school.
+                department=DepartmentFactory(school=tenants["school_a"]) if i % 5 == 0 else None,
                 start_date=monday(i % 6),
                 teachers=[tenants["teacher"]],
             )
