@@ -425,3 +425,36 @@ def test_scoped_object_mixin(rf, tenants, persona, outcome):
     else:
         with pytest.raises(Http404):
             view(request, pk=pk)
+
+
+def test_company_people_see_a_block_held_at_their_company_before_anyone_is_on_it(tenants):
+    from tests.factories import CourseBlockFactory
+
+    at_company = CourseBlockFactory(school=tenants["school_b"], company=tenants["company_a"])
+    assert at_company.pk in ids(access.course_blocks_for(tenants["hr"]))
+    assert at_company.pk not in ids(access.course_blocks_for(tenants["other_hr"]))
+
+
+def test_the_coordinator_of_a_partnership_sees_it_and_its_people_without_school_membership(
+    tenants,
+):
+    """A partnership handed to a coordinator of another school (or whose membership there
+    ended) stays theirs to run: the coordinator rule does not depend on the school."""
+    from tests.factories import UserFactory
+
+    outsider = UserFactory()  # no school or company role at all
+    partnership = tenants["partnership_b"]
+    partnership.coordinator = outsider
+    partnership.save()
+    assert ids(access.partnerships_for(outsider)) == {partnership.pk}
+    assert tenants["employee_b"].pk in ids(access.employees_for(outsider))
+    assert tenants["employee_a"].pk not in ids(access.employees_for(outsider))
+
+
+def test_a_partnership_meeting_follows_its_partnership_not_the_schools_it_names(tenants):
+    """Only meetings without a partnership (forums, seminars) are seen through their
+    schools; another school's partnership meeting that names school a stays theirs."""
+    meeting = tenants["meeting_b"]
+    meeting.schools.add(tenants["school_a"])
+    assert meeting.pk not in ids(access.meetings_for(tenants["teacher"]))
+    assert meeting.pk not in ids(access.meetings_for(tenants["coordinator"]))
