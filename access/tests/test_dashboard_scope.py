@@ -11,7 +11,9 @@ from access import (
     partnerships_for,
 )
 from accounts.models import SchoolMembership, SchoolRole, User
+from companies.models import Company
 from demo.seed import seed_demo
+from schools.models import AmuCourse
 from tests.factories import CourseBlockFactory, PartnershipFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +30,10 @@ def test_the_dashboard_scope_is_the_general_scope_within_the_dashboard_schools(u
     # Rows the dashboard must not count: another school's, and a block the user teaches
     # elsewhere (the general scope shows it, but not on this school's dashboard).
     elsewhere = SchoolFactory()
-    PartnershipFactory(lead_school=elsewhere)
-    CourseBlockFactory(school=elsewhere).teachers.add(user)
+    PartnershipFactory(lead_school=elsewhere, company=Company.objects.first())
+    # The demo's own course and company: factory-made ones could repeat a demo FKB code,
+    # AMU number or CVR.
+    CourseBlockFactory(school=elsewhere, course=AmuCourse.objects.first()).teachers.add(user)
     schools, _own_only = dashboard_schools(user)
     assert schools.exists()
     partnerships, blocks = dashboard_scope(user)
