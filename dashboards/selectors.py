@@ -22,7 +22,7 @@ from competence_plans.models import CompetencePlan
 from evaluations.models import Answer, Invitation, Kind, Theme
 from evaluations.selectors import INDEX_DEFINITIONS
 from partnerships.models import ActionItem, Partnership
-from scheduling.models import CourseBlock, Enrollment
+from scheduling.models import PARTICIPATING_STATUSES, CourseBlock, Enrollment
 from schools.figures import aarselever, veu_compensation_dkk
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -82,11 +82,8 @@ def scope_for(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> Sco
     return Scope(partnerships, in_period, all_blocks, enrollments)
 
 
-PARTICIPATING = [
-    Enrollment.Status.PLANNED,
-    Enrollment.Status.ENROLLED,
-    Enrollment.Status.COMPLETED,
-]
+# The places that count: the scheduling app's one definition.
+PARTICIPATING = PARTICIPATING_STATUSES
 REALISED = Q(status=Enrollment.Status.COMPLETED, course_block__status=CourseBlock.Status.HELD)
 
 
