@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.health import healthz
 from home import views as home_views
 
 # A database outage answers 503 "briefly unavailable" instead of the generic error page.
@@ -23,6 +24,9 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("people/", include("people.urls")),
     path("notifications/", include("notifications.urls")),
+    # Answered by core.health.HealthCheckMiddleware before sessions and login; here so that
+    # it can be reversed and the permission matrix names it.
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

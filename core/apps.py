@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from core import lookups
+        from core import lookups, request_log  # noqa: F401 - request_log: task signals
 
         lookups.register()

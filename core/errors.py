@@ -13,6 +13,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from core.request_log import current_request_id
+
 RETRY_AFTER_SECONDS = 30
 
 
@@ -25,11 +27,13 @@ def database_unavailable(error: BaseException | None) -> bool:
 def server_error(request):
     """handler500: 503 for a database outage, the plain error page for anything else."""
     error = sys.exc_info()[1]
+    # The id the log lines of this request carry, for the person to quote.
+    context = {"request_id": current_request_id()}
     if database_unavailable(error):
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(render_to_string("503.html", context), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(render_to_string("500.html", context), status=500)
 
 
 class DatabaseUnavailableFilter(logging.Filter):

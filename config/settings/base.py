@@ -7,6 +7,7 @@ fails at start-up instead of silently falling back to a default.
 
 import datetime as dt
 from decimal import Decimal
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -14,6 +15,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from core.request_log import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -67,6 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id and the one access-log line per request (core/request_log.py).
+    "core.request_log.RequestIdMiddleware",
+    # /healthz, before sessions, login and the HTTPS redirect (core/health.py).
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -381,18 +388,37 @@ EVALUATION_MIN_ANSWERS = env.int("EVALUATION_MIN_ANSWERS", default=3)
 VEU_DAILY_RATE_DKK = env.float("VEU_DAILY_RATE_DKK", default=911.0)
 VEU_DAILY_RATE_DKK = Decimal(str(VEU_DAILY_RATE_DKK))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"database_unavailable": {"()": "core.errors.DatabaseUnavailableFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Axes logs every successful login at INFO; lockouts (WARNING) are what matter,
-    # and the audit trail records every attempt anyway.
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        # A database outage is one line per request, before any handler sees it.
-        "django.request": {"filters": ["database_unavailable"]},
-    },
+# --- Logs, errors, health -----------------------------------------------------
+# One line per request and per task with time, level, logger, request id and user id
+# (core/request_log.py); LOG_FORMAT=json for one JSON object per line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=env.str("LOG_LEVEL", default="INFO"))
+# The worker logs through the same configuration instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Errors are mailed to these: DJANGO_ADMINS="Ops <ops@skole.dk>,Anna <anna@skole.dk>".
+ADMINS = [parseaddr(address) for address in env.list("DJANGO_ADMINS", default=[])]
+# Optional error reporting to Sentry (or a Sentry-compatible server such as GlitchTip).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        # Errors only, and no names or addresses of the people in the data.
+        traces_sample_rate=0.0,
+        send_default_pii=False,
+    )
+# /healthz calls the workers down when their last heartbeat is older than this (s).
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int(
+    "HEALTH_WORKER_MAX_AGE_SECONDS", default=3 * HEARTBEAT_SECONDS
+)
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "core.tasks.heartbeat",
+    "schedule": float(HEARTBEAT_SECONDS),
+    # A heartbeat nobody took in time says nothing: drop it instead of queueing it up.
+    "options": {"expires": HEARTBEAT_SECONDS},
 }
