@@ -109,7 +109,11 @@ def healthz(request):
     broker, workers = _broker_and_workers()
     checks = {"database": database, "redis": broker, "workers": workers}
     healthy = all(check["status"] == "ok" for check in checks.values())
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ok" if healthy else "down", "checks": checks},
         status=200 if healthy else 503,
     )
+    # A 503 here is the answer, not a server error: the access line records it, and
+    # Django's error line (with no request id, logged outside the middleware) is not due.
+    response._has_been_logged = True
+    return response
