@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -25,7 +26,7 @@ from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Throttle, UserSession
 from accounts.services import audit_record
 from companies.models import BlackoutWeek, Company, Employee, EmployeeGroup
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment
@@ -420,15 +421,34 @@ def _due(now: dt.datetime) -> dict:
         "people_invitations": PeopleInvitation.objects.filter(
             expires_at__lt=before("people_invitations")
         ),
+        # Sessions past their absolute lifetime (or idle end) can never be used again.
+        "expired_sessions": UserSession.objects.filter(expire_date__lt=before("expired_sessions")),
+        # Who signed in or tried to, from which address (django-axes), and the throttles'
+        # counters (keyed digests). Lockouts only look back over the cool-off (minutes).
+        "login_records": (
+            AccessLog.objects.filter(attempt_time__lt=before("login_records")),
+            AccessAttempt.objects.filter(attempt_time__lt=before("login_records")),
+            AccessFailureLog.objects.filter(attempt_time__lt=before("login_records")),
+            Throttle.objects.filter(window_start__lt=before("login_records")),
+        ),
     }
 
 
+def _querysets(rows) -> tuple:
+    """A category is one queryset, or several tables of one kind of record."""
+    return rows if isinstance(rows, tuple) else (rows,)
+
+
+def _count(rows) -> int:
+    return sum(queryset.count() for queryset in _querysets(rows))
+
+
 def retention_overview(now=None) -> list[dict]:
-    """Each category, its period and how many rows are due now (one count query each)."""
+    """Each category, its period and how many rows are due now (one count query per table)."""
     now = now or timezone.now()
     return [
-        {"category": category, "days": settings.RETENTION_DAYS[category], "due": queryset.count()}
-        for category, queryset in _due(now).items()
+        {"category": category, "days": settings.RETENTION_DAYS[category], "due": _count(rows)}
+        for category, rows in _due(now).items()
     ]
 
 
@@ -437,7 +457,7 @@ def apply_retention(*, now=None, dry_run=False) -> dict[str, int]:
     """Remove (or anonymise) what is past its period. With dry_run, only count."""
     now = now or timezone.now()
     due = _due(now)
-    counts = {category: queryset.count() for category, queryset in due.items()}
+    counts = {category: _count(rows) for category, rows in due.items()}
     if dry_run:
         return counts
     for employee in due["inactive_employees"]:
@@ -453,5 +473,8 @@ def apply_retention(*, now=None, dry_run=False) -> dict[str, int]:
         recount_unread(user_ids=set(recipients))
     due["people_invitations"].delete()
     due["audit_events"].delete()
+    due["expired_sessions"].delete()
+    for queryset in due["login_records"]:
+        queryset.delete()
     audit_record(action=AuditEvent.Action.RETENTION_APPLIED, data=counts)
     return counts

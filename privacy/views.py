@@ -84,6 +84,10 @@ class RetentionView(LoginRequiredMixin, TemplateView):
             "unanswered_invitations": _("Unanswered evaluation invitations after they closed"),
             "notifications": _("Notifications and their e-mail records (deleted)"),
             "people_invitations": _("Invitations to log in, after they expired (deleted)"),
+            "expired_sessions": _("Sessions, after they expired (deleted)"),
+            "login_records": _(
+                "Login records: sign-ins and failed attempts with their IP addresses (deleted)"
+            ),
         }
         rows = [{**row, "label": labels[row["category"]]} for row in services.retention_overview()]
         return super().get_context_data(rows=rows, **kwargs)

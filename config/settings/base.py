@@ -364,6 +364,11 @@ RETENTION_DAYS = {
     "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=365),
     # Invitations to log in are deleted this long after their link expired.
     "people_invitations": env.int("RETENTION_PEOPLE_INVITATIONS_DAYS", default=90),
+    # Sessions are deleted this long after they expired (they cannot be used once expired).
+    "expired_sessions": env.int("RETENTION_EXPIRED_SESSIONS_DAYS", default=0),
+    # Login records (who signed in or failed to, from which IP address) and the login
+    # throttles' counters are deleted after this long.
+    "login_records": env.int("RETENTION_LOGIN_RECORDS_DAYS", default=30),
 }
 
 # --- Evaluations --------------------------------------------------------------

@@ -193,8 +193,34 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
         "unanswered_invitations": 30,
         "notifications": 365,
         "people_invitations": 90,
+        "expired_sessions": 0,
+        "login_records": 30,
     }
     now = timezone.now()
+    # Sessions: one expired a second ago, one good for another minute.
+    from axes.models import AccessAttempt, AccessLog
+
+    from accounts.models import Throttle, UserSession
+
+    UserSession.objects.all().delete()
+    for key, expires in (("gone", -1), ("alive", 60)):
+        UserSession.objects.create(
+            session_key=key, session_data="", expire_date=now + dt.timedelta(seconds=expires)
+        )
+    # Login records: a sign-in and a failed attempt a day past the period, one a day within.
+    AccessLog.objects.all().delete()
+    for days in (31, 29):
+        log = AccessLog.objects.create(username="tovholder", ip_address="192.0.2.7")
+        attempt = AccessAttempt.objects.create(
+            username=f"x{days}", ip_address="192.0.2.8", failures_since_start=1
+        )
+        for model, row in ((AccessLog, log), (AccessAttempt, attempt)):
+            model.objects.filter(pk=row.pk).update(attempt_time=now - dt.timedelta(days=days))
+        Throttle.objects.create(
+            scope="two_factor_account",
+            key_digest=f"d{days}",
+            window_start=now - dt.timedelta(days=days),
+        )
     person, other = people["person"], people["other"]
     # The person left long ago; the other is inactive since last month only.
     type(person).objects.filter(pk=person.pk).update(
@@ -243,6 +269,8 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
         "unanswered_invitations": 1,
         "notifications": 1,
         "people_invitations": 1,
+        "expired_sessions": 1,
+        "login_records": 3,
     }
     assert AuditEvent.objects.count() == counts_before["events"], "a dry run writes nothing"
     assert Invitation.objects.count() == counts_before["invitations"]
@@ -264,6 +292,12 @@ def test_retention_removes_exactly_what_is_due(tenants, people, settings):
     assert not AuditEvent.objects.filter(pk=old_event.pk).exists()
     assert not Invitation.objects.filter(pk=stale.pk).exists()
     assert AuditEvent.objects.filter(action="retention_applied").exists()
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == ["alive"]
+    assert list(AccessLog.objects.values_list("attempt_time", flat=True)) == [
+        now - dt.timedelta(days=29)
+    ]
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["x29"]
+    assert list(Throttle.objects.values_list("key_digest", flat=True)) == ["d29"]
 
 
 def test_apply_retention_command_dry_run(capsys, tenants):
@@ -290,8 +324,8 @@ def test_personal_data_pages_have_exact_query_counts(tenants, people):
     admin.get(retention)
     # session, user, employee in scope, may handle personal data, stored reports naming them
     assert count(hr, page) == 5
-    # session, user, one count per retention category (7)
-    assert count(admin, retention) == 9
+    # session, user, one count per table of the 9 retention categories (12 tables)
+    assert count(admin, retention) == 14
     for persona in ("hr", "coordinator", "leader", "admin"):  # four stored plan PDFs
         job = report_request(
             by=tenants[persona], kind="competence_plan", subject=people["plan"], language="da"
