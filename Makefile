@@ -58,7 +58,8 @@ migrations-check: $(VENV)/.runtime.stamp
 deploy-check: $(VENV)/.runtime.stamp
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	DJANGO_ALLOWED_HOSTS=partnerskab.example.dk \
+	DJANGO_ALLOWED_HOSTS=partnerskab.example.dk SITE_URL=https://partnerskab.example.dk \
+	EMAIL_URL=smtp+tls://partnerskab:secret@smtp.example.dk:587 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## messages: extract and compile translations (needs gettext: apt-get install gettext)

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from core import lookups, request_log  # noqa: F401 - request_log: task signals
+        # checks: deployment checks; request_log: the task signals.
+        from core import checks, lookups, request_log  # noqa: F401
 
         lookups.register()

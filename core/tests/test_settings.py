@@ -109,21 +109,53 @@ def test_malformed_or_missing_values_stop_start_up(env):
     assert "ImproperlyConfigured" in result.stderr or "ValueError" in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checklist():
-    result = subprocess.run(
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "k3x!9Qv2#pLr8@Zt5&Wm1^Yb7*Nc4%Hd6$Jf0+Gs3-Ae8=Ui2~Ox5",
+    "DJANGO_ALLOWED_HOSTS": "partnerskab.example.dk",
+    "SITE_URL": "https://partnerskab.example.dk",
+    "EMAIL_URL": "smtp+tls://partnerskab:secret@smtp.example.dk:587",
+}
+
+
+def deploy_check(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": "k3x!9Qv2#pLr8@Zt5&Wm1^Yb7*Nc4%Hd6$Jf0+Gs3-Ae8=Ui2~Ox5",
-            "DJANGO_ALLOWED_HOSTS": "partnerskab.example.dk",
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("DJANGO_", "SITE_URL", "EMAIL_URL"))
+            },
+            **PRODUCTION,
+            **env,
         },
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"SITE_URL": "http://127.0.0.1:8000"}, "core.E001"),
+        ({"SITE_URL": "https://localhost"}, "core.E001"),
+        ({"SITE_URL": "http://partnerskab.example.dk"}, "core.E002"),
+        ({"EMAIL_URL": "consolemail://"}, "core.E003"),
+        ({"EMAIL_URL": "dummymail://"}, "core.E003"),
+    ],
+)
+def test_the_deployment_checklist_refuses_a_local_site_url_and_undelivered_mail(env, error):
+    result = deploy_check(**env)
+    assert result.returncode != 0
+    assert error in result.stderr
 
 
 def test_production_settings_refuse_debug():
