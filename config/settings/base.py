@@ -247,6 +247,31 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Generated files (report PDFs, exports) on local disk under MEDIA_ROOT, or in
+# S3-compatible object storage (django-storages) so that web and workers may run on
+# different machines: FILE_STORAGE=s3 and the S3_* variables. Files stay private: every
+# download goes through the application, which checks who may have it.
+FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+if FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            # Empty for AWS itself; the address of MinIO, Ceph, Hetzner, UpCloud, ...
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            # Empty: the machine's own credentials (an instance role, ~/.aws).
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif FILE_STORAGE != "local":
+    raise ImproperlyConfigured("FILE_STORAGE must be 'local' or 's3'.")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
