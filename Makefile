@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: run up bench-reports bench-pages bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
+.PHONY: run up backup bench-reports bench-pages bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
@@ -67,6 +67,14 @@ messages: $(VENV)/.runtime.stamp
 	$(DEV) $(BIN)/python manage.py makemessages -l da -l en --no-location \
 		--ignore=.venv --ignore=static --ignore=tests --ignore='*/tests/*'
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+## backup: the database and the generated files into var/backups/partnerskab-<time>.tar
+## (production: DJANGO_SETTINGS_MODULE and DATABASE_URL as for the app; README "Backups")
+backup: $(VENV)/.runtime.stamp
+	@if [ -z "$$DJANGO_SECRET_KEY" ] && [ -s var/secret_key ]; then \
+		export DJANGO_SECRET_KEY="$$(cat var/secret_key)"; fi; \
+	if [ -z "$$DJANGO_SECRET_KEY" ]; then export DJANGO_DEBUG=true; fi; \
+	$(BIN)/python manage.py backup $(BACKUP_ARGS)
 
 ## up: gunicorn + Celery worker + beat against PostgreSQL and Redis (set DATABASE_URL, CELERY_BROKER_URL)
 up: $(VENV)/.runtime.stamp
