@@ -12,15 +12,19 @@ DEV := DJANGO_DEBUG=true
 
 .PHONY: run up backup bench-reports bench-pages bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
 
-$(BIN)/python:
+# The virtualenv is complete when it has pip. One left half-made (an interrupted run, or
+# Debian without python3-venv, where `python3 -m venv` stops before pip) is made again.
+$(BIN)/pip:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed on PATH."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@if [ -e $(VENV) ]; then echo "$(VENV) is incomplete (no pip): making it again."; rm -rf $(VENV); fi
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create $(VENV). On Debian/Ubuntu: apt-get install python3-venv"; exit 1; }
 
-$(VENV)/.runtime.stamp: requirements.txt | $(BIN)/python
+$(VENV)/.runtime.stamp: requirements.txt | $(BIN)/pip
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
-$(VENV)/.dev.stamp: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev.stamp: requirements.txt requirements-dev.txt | $(BIN)/pip
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime.stamp
 
@@ -28,6 +32,8 @@ $(VENV)/.dev.stamp: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime.stamp
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
+	@# Says so before serving when Pango/HarfBuzz are missing (PDFs only; the rest works).
+	$(DEV) $(BIN)/python manage.py check --deploy --tag pdf
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install the test requirements and run the whole suite

@@ -83,8 +83,13 @@ def pytest_collection_modifyitems(config, items):
     needs_postgres = pytest.mark.skip(
         reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI runs it there)"
     )
+    from reports import pdf_libraries
+
+    needs_pdf = pytest.mark.skip(reason=pdf_libraries.REASON) if pdf_libraries.missing() else None
     left_to_postgres = []
     for item in items:
+        if needs_pdf and item.get_closest_marker("pdf"):
+            item.add_marker(needs_pdf)
         if "live_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("postgres") and not on_postgres:

@@ -84,6 +84,12 @@ def _user_id() -> str:
     return str(user.pk) if user is not None and user.is_authenticated else "-"
 
 
+def sentry_before_send(event: dict, hint: dict) -> dict:
+    """Sentry events carry the request id, as the log lines and the error page do."""
+    event.setdefault("tags", {})["request_id"] = request_id_var.get()
+    return event
+
+
 class ContextFilter(logging.Filter):
     """Puts the request (or task) id and the user id on every record."""
 

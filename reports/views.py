@@ -14,7 +14,7 @@ from accounts.services import audit_download
 from reports.kinds import InvalidRequest, report_kind
 from reports.models import ReportJob
 
-from . import services
+from . import pdf_libraries, services
 
 
 class ReportStartView(LoginRequiredMixin, View):
@@ -48,7 +48,12 @@ class ReportStatusView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         job = get_object_or_404(reports_for(self.request.user), pk=self.kwargs["pk"])
-        return super().get_context_data(job=job, **kwargs)
+        return super().get_context_data(
+            job=job,
+            pdf_libraries_missing=job.error.startswith(pdf_libraries.MISSING),
+            packages=pdf_libraries.PACKAGES,
+            **kwargs,
+        )
 
 
 class ReportStatusJsonView(LoginRequiredMixin, View):

@@ -229,6 +229,7 @@ def start_redis(port: int) -> subprocess.Popen:
     return redis
 
 
+@pytest.mark.pdf
 def test_drill_the_production_topology_behind_nginx(drill_database, tmp_path):
     """bin/up with production settings behind the shipped nginx site: sign in over HTTPS,
     /healthz, a PDF rendered by the worker, a restart that keeps the session and stops

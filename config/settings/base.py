@@ -16,7 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.request_log import logging_config
+from core.request_log import logging_config, sentry_before_send
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -440,6 +440,7 @@ if SENTRY_DSN:
         # Errors only, and no names or addresses of the people in the data.
         traces_sample_rate=0.0,
         send_default_pii=False,
+        before_send=sentry_before_send,
     )
 # /healthz calls the workers down when their last heartbeat is older than this (s).
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)

@@ -251,3 +251,74 @@ def test_health_names_no_person_and_needs_no_login(world):
     for user in (world["coordinator"], world["hr"]):
         assert user.username not in body
     assert set(json.loads(body)) == {"status", "checks"}
+
+
+# --- Sentry ---------------------------------------------------------------------------
+
+
+def test_with_sentry_dsn_an_error_reaches_sentry_with_its_request_id(tmp_path):
+    """A real Sentry SDK against a local HTTP server standing in for Sentry's ingest."""
+    import gzip
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from django.conf import settings
+
+    received = []
+
+    class Ingest(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            encoding = self.headers.get("Content-Encoding")
+            if encoding == "gzip":
+                body = gzip.decompress(body)
+            elif encoding == "br":
+                import brotli
+
+                body = brotli.decompress(body)
+            received.append((self.path, body.decode(errors="replace")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Ingest)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A view that fails inside a request (here /healthz, which needs no database).
+    script = (
+        "import django, sentry_sdk; django.setup()\n"
+        "from django.test import Client\n"
+        "from core import health\n"
+        "def fail(request):\n    raise ValueError('a bug for Sentry')\n"
+        "health.healthz = fail\n"
+        "response = Client(raise_request_exception=False).get('/healthz')\n"
+        "sentry_sdk.flush(5)\n"
+        "print(response.status_code, response['X-Request-ID'])\n"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SENTRY_"))},
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_DEBUG": "true",
+        "SENTRY_DSN": f"http://publickey@127.0.0.1:{server.server_port}/7",
+    }
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    status, request_id = result.stdout.split()
+    assert status == "500"
+    events = [body for path, body in received if path == "/api/7/envelope/"]
+    assert len(events) == 1, received
+    assert "a bug for Sentry" in events[0]
+    assert f'"request_id":"{request_id}"' in events[0].replace(" ", "")

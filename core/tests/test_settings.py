@@ -136,6 +136,7 @@ def deploy_check(**env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.pdf
 def test_production_settings_pass_the_deployment_checklist():
     result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr

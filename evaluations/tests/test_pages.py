@@ -109,6 +109,7 @@ def test_leader_saves_a_new_version_and_bad_input_is_marked(client, evaluated):
     assert Questionnaire.objects.filter(school=block.school).count() == 1
 
 
+@pytest.mark.pdf
 def test_evaluation_report_pdf_holds_figures_texts_goals_and_conclusion(evaluated):
     _block, partnership = evaluated
     Conclusion.objects.create(
@@ -153,6 +154,7 @@ def test_evaluation_report_follows_new_answers(evaluated):
     assert newer.pk != first.pk
 
 
+@pytest.mark.pdf
 def test_school_report_over_a_period_and_only_for_the_schools_people(client, evaluated):
     block, _partnership = evaluated
     leader = SchoolMembershipFactory(school=block.school, role=SchoolRole.LEADER).user
@@ -185,6 +187,7 @@ def test_school_report_over_a_period_and_only_for_the_schools_people(client, eva
     assert download.status_code == 200 and "no-store" in download["Cache-Control"]
 
 
+@pytest.mark.pdf
 def test_a_period_without_blocks_gives_an_empty_but_valid_school_report(evaluated):
     block, _partnership = evaluated
     leader = SchoolMembershipFactory(school=block.school, role=SchoolRole.LEADER).user

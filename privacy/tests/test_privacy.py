@@ -57,6 +57,7 @@ def people(tenants):
     return {"person": person, "other": other, "plan": plan, "block": block}
 
 
+@pytest.mark.pdf
 def test_the_export_holds_exactly_the_persons_data(client, tenants, people):
     hr = tenants["hr"]
     # HR downloaded the plan PDF that lists both participants: the export says so.
@@ -119,6 +120,7 @@ def test_anonymising_needs_the_confirmation_tick(tenants, people):
     assert people["person"].name == NAME
 
 
+@pytest.mark.pdf
 def test_after_anonymisation_the_name_is_nowhere_and_the_figures_stay(tenants, people):
     plan, block = people["plan"], people["block"]
     old_pdf = report_render(
@@ -308,6 +310,7 @@ def test_apply_retention_command_dry_run(capsys, tenants):
     assert "inactive_employees: 0 would be removed" in out
 
 
+@pytest.mark.pdf
 def test_personal_data_pages_have_exact_query_counts(tenants, people):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -44,6 +44,7 @@ def test_a_second_delivery_while_another_worker_holds_the_job_is_skipped(job, mo
     assert (job.status, job.attempts, job.claim) == ("running", 1, "other-worker")
 
 
+@pytest.mark.pdf
 def test_a_delivery_after_the_lease_ran_out_takes_the_job_over(job):
     _running(job, lease_left=0)
     with time_machine.travel(NOW, tick=False):

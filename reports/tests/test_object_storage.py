@@ -77,6 +77,7 @@ def keys(client) -> list[str]:
     return [item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
 
 
+@pytest.mark.pdf
 def test_a_report_is_stored_in_the_bucket_downloaded_and_deleted_by_retention(
     tenants, bucket, settings
 ):

@@ -21,6 +21,7 @@ def test_css_string_escapes_what_would_end_the_string_or_the_style_element():
     )
 
 
+@pytest.mark.pdf
 def test_the_pdf_header_shows_ampersands_quotes_and_backslashes_as_typed(tenants):
     company = tenants["company_a"]
     company.name = NAME

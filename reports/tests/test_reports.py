@@ -16,6 +16,7 @@ def pdf_text(job) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
+@pytest.mark.pdf
 def test_competence_plan_pdf_holds_company_activities_and_page_numbers(tenants):
     job = report_request(
         by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="da"
@@ -29,6 +30,7 @@ def test_competence_plan_pdf_holds_company_activities_and_page_numbers(tenants):
     assert "Underskrifter" in text
 
 
+@pytest.mark.pdf
 def test_english_report_for_an_english_requester(tenants):
     job = report_request(
         by=tenants["hr"], kind="competence_plan", subject=tenants["plan_a"], language="en"
@@ -36,6 +38,7 @@ def test_english_report_for_an_english_requester(tenants):
     assert "page 1 of" in pdf_text(report_render(job_id=job.pk))
 
 
+@pytest.mark.pdf
 def test_rendering_twice_gives_one_done_job_with_one_file(tenants):
     job = report_request(
         by=tenants["coordinator"],
@@ -61,6 +64,7 @@ def test_a_fresh_job_is_reused_until_the_source_changes(tenants):
     assert changed.pk != first.pk
 
 
+@pytest.mark.pdf
 def test_broker_down_leaves_the_job_queued_and_the_sweep_sends_it_again(tenants, monkeypatch):
     from reports import tasks
 
@@ -82,6 +86,7 @@ def test_broker_down_leaves_the_job_queued_and_the_sweep_sends_it_again(tenants,
     assert reports_sweep_stuck() == 1 and sent
 
 
+@pytest.mark.pdf
 def test_download_through_the_views_is_audited_and_not_cached(client, tenants):
     client.force_login(tenants["hr"])
     response = client.post(reverse("reports:start", args=["competence_plan", tenants["plan_a"].pk]))
@@ -98,6 +103,7 @@ def test_download_through_the_views_is_audited_and_not_cached(client, tenants):
     assert AuditEvent.objects.filter(action="download", actor=tenants["hr"]).exists()
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("name", ["reports:status", "reports:status_json", "reports:download"])
 def test_another_companys_hr_gets_404_for_everything(client, tenants, name):
     job = report_request(
@@ -108,6 +114,7 @@ def test_another_companys_hr_gets_404_for_everything(client, tenants, name):
     assert client.get(reverse(name, args=[job.pk])).status_code == 404
 
 
+@pytest.mark.pdf
 def test_url_fetcher_refuses_files_and_the_network():
     from weasyprint.urls import URLFetchingError
 
@@ -171,6 +178,7 @@ def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in pages)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize(
     ("language", "participants", "week"),
     [
@@ -194,6 +202,7 @@ def test_competence_plan_lists_participants_by_name_and_blocks_by_week(
     assert text.count(block.course.title) == 2  # the activity and the one block
 
 
+@pytest.mark.pdf
 def test_competence_plan_queries_do_not_grow_with_the_participants():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -213,6 +222,7 @@ def test_competence_plan_queries_do_not_grow_with_the_participants():
     assert counts == [15, 15]
 
 
+@pytest.mark.pdf
 def test_bench_compares_the_plan_with_plain_pages_of_the_same_count_and_text(monkeypatch):
     from django.core.management import call_command
 
@@ -239,6 +249,7 @@ def test_bench_compares_the_plan_with_plain_pages_of_the_same_count_and_text(mon
     assert not Company.objects.exists()  # the company the bench built was rolled back
 
 
+@pytest.mark.pdf
 def test_competence_plan_pdf_names_people_only_for_those_who_may_see_employees(tenants):
     """The plan page's rule, asked by the PDF too: a consultant reads the plan but not who
     is on it; the coordinator and the company's HR see the names."""

@@ -53,6 +53,7 @@ def wait_for(job, statuses, seconds=60):
     raise AssertionError(f"job stayed {job.status}; went through {seen}")
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db(transaction=True)
 def test_worker_renders_a_queued_job_into_a_pdf(redis_worker):
     from tests.factories import (

@@ -158,6 +158,7 @@ def drill(tmp_path, private_redis):
     drill.close()
 
 
+@pytest.mark.pdf
 def test_worker_killed_mid_render_ends_in_exactly_one_done_job(drill):
     job_id = uuid.UUID(drill.run(*drill.helper("request")).strip())
     assert drill.job(job_id)["status"] == "queued"
@@ -184,6 +185,7 @@ def test_worker_killed_mid_render_ends_in_exactly_one_done_job(drill):
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == done["checksum"]
 
 
+@pytest.mark.pdf
 def test_a_dead_workers_job_comes_back_through_the_sweep_and_is_rendered_once(drill):
     """The message of a killed worker is not redelivered (a long visibility timeout, as in
     production); the sweep sees the job's lease run out and sends it again. A duplicate
@@ -218,6 +220,7 @@ def test_a_dead_workers_job_comes_back_through_the_sweep_and_is_rendered_once(dr
     assert drill.job(job_id)["status"] == "done"
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_request_is_queued_and_completes_when_redis_returns(
     client, private_redis, tmp_path
