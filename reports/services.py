@@ -76,19 +76,17 @@ def report_dispatch(*, job: ReportJob) -> bool:
     the periodic sweep sends it again; the user is never shown an error for it."""
     from reports.tasks import render_report
 
-    if render_report.app.conf.task_always_eager:
-        # No broker: rendered here and now. A failure is the job's (marked failed, with
-        # its reason, by report_render), not the broker's.
-        try:
-            render_report.apply(args=[str(job.pk)], throw=True)
-        except pdf_libraries.PdfLibrariesMissing:
-            logger.error("Report %s failed: %s", job.pk, pdf_libraries.REASON)
-        except Exception:
-            logger.exception("Report %s failed", job.pk)
-        return True
     try:
         render_report.apply_async(args=[str(job.pk)], retry=False)
-    except Exception:  # kombu raises several kinds for an unreachable broker
+    except Exception as error:  # kombu raises several kinds for an unreachable broker
+        if ReportJob.objects.filter(pk=job.pk, status=Status.FAILED).exists():
+            # Without a broker the task ran here and now, and the job itself failed
+            # (report_render recorded why): that is not the broker's doing.
+            if isinstance(error, pdf_libraries.PdfLibrariesMissing):
+                logger.error("Report %s failed: %s", job.pk, pdf_libraries.REASON)
+            else:
+                logger.error("Report %s failed", job.pk, exc_info=True)
+            return True
         logger.warning("Broker unavailable; report %s stays queued", job.pk, exc_info=True)
         return False
     return True

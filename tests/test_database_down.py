@@ -2,6 +2,7 @@
 unavailable (Danish and English) within two seconds, and one log line per request."""
 
 import http.client
+import json
 import logging
 import os
 import socket
@@ -119,6 +120,15 @@ def test_under_gunicorn_a_hung_database_answers_503_within_two_seconds(silent_da
             assert answer.value.code == 503
             assert "briefly unavailable" in answer.value.read().decode()
         assert max(timings) < 2.0, timings
+        # /healthz says which service is down, as JSON, within the same two seconds.
+        started = time.monotonic()
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
+        assert time.monotonic() - started < 2.0
+        assert answer.value.code == 503
+        checks = json.loads(answer.value.read())["checks"]
+        assert checks["database"]["status"] == "down"
+        assert checks["redis"]["status"] == "ok"  # no broker configured: nothing to be down
     finally:
         server.terminate()
         server.wait(10)

@@ -8,6 +8,7 @@ import os
 import time
 
 import pytest
+import time_machine
 from django.test import Client, override_settings
 
 from core import health
@@ -204,13 +205,15 @@ def test_health_is_ok_while_the_workers_heartbeat_and_503_once_it_is_stale(redis
         "detail": "no heartbeat",
         "ms": pytest.approx(0, abs=500),
     }
-    health.record_heartbeat(time.time() - 89)
-    fresh = client.get("/healthz")
+    # A whole second, so that "90 s ago" is exactly 90 s ago.
+    with time_machine.travel(float(int(time.time())), tick=False):
+        health.record_heartbeat(time.time() - 90)  # exactly the limit: still fresh
+        fresh = client.get("/healthz")
+        health.record_heartbeat(time.time() - 91)  # a second more: down
+        stale = client.get("/healthz")
     assert fresh.status_code == 200
     assert fresh.json()["checks"]["redis"]["status"] == "ok"
-    assert fresh.json()["checks"]["workers"]["heartbeat_age_seconds"] == 89
-    health.record_heartbeat(time.time() - 92)
-    stale = client.get("/healthz")
+    assert fresh.json()["checks"]["workers"]["heartbeat_age_seconds"] == 90
     assert stale.status_code == 503
     assert stale.json()["status"] == "down"
     assert stale.json()["checks"]["workers"]["status"] == "down"
