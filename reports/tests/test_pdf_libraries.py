@@ -22,7 +22,8 @@ def without_pango(monkeypatch):
 
 
 @pytest.fixture
-def ask_for_plan_pdf(django_capture_on_commit_callbacks, caplog):
+def ask_for_plan_pdf(django_capture_on_commit_callbacks, caplog, eager_tasks):
+    # Rendered in the request (as without a broker), whether or not the tests have one.
     def ask(user, plan) -> tuple[ReportJob, str]:
         client = Client()
         client.force_login(user)
