@@ -172,7 +172,7 @@ def logging_config(*, json: bool, level: str) -> dict:
 
 # --- Celery tasks --------------------------------------------------------------------
 
-_running: dict[str, tuple[float, contextvars.Token | None]] = {}
+_running: dict[str, tuple[float, contextvars.Token | None, bool]] = {}
 
 
 @signals.task_prerun.connect
@@ -181,15 +181,19 @@ def _task_prerun(task_id=None, task=None, **kwargs):
     # keep that request's id. A worker's task is known by its task id.
     eager = getattr(getattr(task, "request", None), "is_eager", False)
     token = None if eager else request_id_var.set(task_id or "-")
-    _running[task_id] = (time.perf_counter(), token)
+    _running[task_id] = (time.perf_counter(), token, eager)
 
 
 @signals.task_postrun.connect
 def _task_postrun(task_id=None, task=None, state=None, **kwargs):
-    started, token = _running.pop(task_id, (None, None))
+    started, token, eager = _running.pop(task_id, (None, None, False))
     duration = (time.perf_counter() - started) * 1000 if started is not None else 0.0
     name = getattr(task, "name", "?")
     level = logging.INFO if state in ("SUCCESS", "RETRY", None) else logging.WARNING
+    if eager and level == logging.INFO:
+        # Run inside a request or a command: part of its line, not one of its own
+        # (a demo seed would otherwise print a line per e-mail).
+        level = logging.DEBUG
     task_log.log(
         level,
         "%s %s %.0fms",

@@ -320,6 +320,8 @@ def start_gunicorn(env: dict) -> tuple[subprocess.Popen, int]:
         env={
             **env,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            # The access log would print a line per timed request.
+            "LOG_LEVEL": "WARNING",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_DEBUG": "false",

@@ -152,6 +152,13 @@ class WeekPlanFilterForm(forms.Form):
         label=_("From week"), required=False, widget=forms.TextInput(attrs={"type": "week"})
     )
     rows = forms.ChoiceField(label=_("Rows"), choices=ROWS, required=False)
+    weeks = forms.TypedChoiceField(
+        label=_("Weeks"),
+        choices=[(n, str(n)) for n in (1, 2, 4, 8)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.none(),
@@ -166,12 +173,15 @@ class WeekPlanFilterForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools.order_by("name")
+        # The plan shows one school: its departments and teachers are the choices.
+        school = self.data.get("school")
+        shown = schools.filter(pk=school) if str(school).isdigit() else schools.none()
         self.fields["department"].queryset = Department.objects.filter(
-            school__in=schools
+            school__in=shown
         ).select_related("school")
         self.fields["teacher"].queryset = User.objects.filter(
             pk__in=SchoolMembership.objects.filter(
-                school__in=schools, role=SchoolRole.TEACHER
+                school__in=shown, role=SchoolRole.TEACHER
             ).values("user_id")
         ).order_by("first_name")
 

@@ -195,13 +195,7 @@ def upcoming_blocks_of_partnerships(
     return _upcoming(blocks, viewer=viewer, today=today, limit=limit)
 
 
-def week_grid(
-    blocks: QuerySet[CourseBlock], *, school, monday: dt.date, weeks: int, rows: str, filters: dict
-):
-    """ISO weeks (columns) × departments or teachers (rows) for one school, with each
-    block's fill. Three queries whatever the number of blocks."""
-    from accounts.models import SchoolMembership
-
+def _week_plan_blocks(blocks: QuerySet[CourseBlock], *, school, monday, weeks, filters):
     end = monday + dt.timedelta(weeks=weeks, days=-1)
     blocks = blocks.filter(school=school, start_date__lte=end, end_date__gte=monday)
     if department := filters.get("department"):
@@ -213,6 +207,40 @@ def week_grid(
             Q(company__name__icontains=company)
             | Q(enrollments__employee__company__name__icontains=company)
         ).distinct()
+    return blocks
+
+
+def weeks_that_fit(
+    blocks: QuerySet[CourseBlock], *, school, monday, weeks: int, filters: dict, most_blocks: int
+) -> tuple[int, int]:
+    """How many of the `weeks` asked for (halved until they fit) the week plan shows so
+    that it holds at most `most_blocks` blocks, and how many the weeks asked for hold:
+    a big school's plan pages by weeks instead of drawing hundreds of blocks. One query
+    (the blocks' dates)."""
+    spans = list(
+        _week_plan_blocks(blocks, school=school, monday=monday, weeks=weeks, filters=filters)
+        .order_by()
+        .values_list("start_date", "end_date")
+    )
+
+    def held(n):
+        last = monday + dt.timedelta(weeks=n, days=-1)
+        return sum(1 for start, end in spans if start <= last and end >= monday)
+
+    shown = weeks
+    while shown > 1 and held(shown) > most_blocks:
+        shown //= 2
+    return shown, len(spans)
+
+
+def week_grid(
+    blocks: QuerySet[CourseBlock], *, school, monday: dt.date, weeks: int, rows: str, filters: dict
+):
+    """ISO weeks (columns) × departments or teachers (rows) for one school, with each
+    block's fill. Three queries whatever the number of blocks."""
+    from accounts.models import SchoolMembership
+
+    blocks = _week_plan_blocks(blocks, school=school, monday=monday, weeks=weeks, filters=filters)
     from scheduling.conflicts import flag_teachers
 
     double_booked = flag_teachers(blocks)

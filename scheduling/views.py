@@ -47,9 +47,12 @@ from .forms import (
     ReservationForm,
     WeekPlanFilterForm,
 )
-from .selectors import fill_by_company, seat_use, week_grid, with_seats
+from .selectors import fill_by_company, seat_use, week_grid, weeks_that_fit, with_seats
 
 WEEKS_SHOWN = 8
+# The week plan draws at most this many blocks: a school with more in the weeks asked
+# for sees fewer weeks at a time (and can narrow by department, teacher or company).
+MOST_BLOCKS_SHOWN = 60
 
 
 class WeekPlanView(LoginRequiredMixin, TemplateView):
@@ -62,16 +65,26 @@ class WeekPlanView(LoginRequiredMixin, TemplateView):
             raise PermissionDenied(_("The week plan is for school staff."))
         data = self.request.GET.copy()
         data.setdefault("school", str(schools.order_by("name").first().pk))
+        data.setdefault("weeks", str(WEEKS_SHOWN))
         form = WeekPlanFilterForm(data, schools=schools)
         filters = form.cleaned_data if form.is_valid() else {}
         school = filters.get("school") or schools.order_by("name").first()
         today = timezone.localdate()
         monday = filters.get("week") or today - dt.timedelta(days=today.weekday())
+        asked = filters.get("weeks") or WEEKS_SHOWN
+        weeks, in_asked = weeks_that_fit(
+            course_blocks_for(user),
+            school=school,
+            monday=monday,
+            weeks=asked,
+            filters=filters,
+            most_blocks=MOST_BLOCKS_SHOWN,
+        )
         columns, table, count = week_grid(
             course_blocks_for(user),
             school=school,
             monday=monday,
-            weeks=WEEKS_SHOWN,
+            weeks=weeks,
             rows=filters.get("rows") or "department",
             filters=filters,
         )
@@ -88,8 +101,11 @@ class WeekPlanView(LoginRequiredMixin, TemplateView):
             columns=columns,
             table=table,
             block_count=count,
-            previous_url=shifted(-WEEKS_SHOWN),
-            next_url=shifted(WEEKS_SHOWN),
+            previous_url=shifted(-weeks),
+            next_url=shifted(weeks),
+            weeks_shown=weeks,
+            weeks_asked=asked,
+            blocks_in_asked=in_asked,
             can_schedule=scheduling_schools(user).filter(pk=school.pk).exists(),
             can_keep_calendar=manages_calendar_schools(user).filter(pk=school.pk).exists(),
             rows=filters.get("rows") or "department",

@@ -367,3 +367,8 @@ def test_drill_the_production_topology_behind_nginx(drill_database, tmp_path):
     assert "Traceback" not in text, text[-4000:]
     # nginx's request id is the app's: the sign-in page's line carries the id it answered.
     assert f"[{login_request_id} user=-] GET /accounts/login/ 200" in text
+    # The worker's task has a line of its own, with the task's id.
+    assert re.search(
+        r"INFO partnerskab\.task \[[0-9a-f-]{36} user=-\] reports\.tasks\.render_report SUCCESS",
+        text,
+    )

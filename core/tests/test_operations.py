@@ -152,13 +152,14 @@ def test_a_task_writes_one_line_and_keeps_the_request_id_when_run_in_the_request
 
     token = request_id_var.set("req-42")
     try:
-        with caplog.at_level(logging.INFO, logger="partnerskab.task"):
+        with caplog.at_level(logging.DEBUG, logger="partnerskab.task"):
             heartbeat.delay()
     finally:
         request_id_var.reset(token)
     (line,) = [r for r in caplog.records if r.name == "partnerskab.task"]
     assert (line.task, line.state) == ("core.tasks.heartbeat", "SUCCESS")
     assert line.request_id == "req-42"
+    assert line.levelno == logging.DEBUG  # the request's own line is the INFO one
 
 
 # --- /healthz -------------------------------------------------------------------------

@@ -227,11 +227,11 @@ def test_week_plan_shows_fill_and_keeps_its_query_count(client, tenants):
     grow(50)
     with CaptureQueriesContext(connection) as large:
         client.get(url)
-    # session, user, has schools?, first school, school choice validated, double-booked
-    # teachers (the conflict engine), blocks with seats, their teachers, row labels
-    # (departments), may schedule?, may keep the calendar?, rendering the filter's
-    # choices (schools ×2, departments, teachers) (15)
-    assert len(small) == len(large) == 15
+    # session, user, has schools?, first school, school choice validated, the blocks'
+    # dates (how many weeks fit), double-booked teachers (the conflict engine), blocks
+    # with seats, their teachers, row labels (departments), may schedule?, may keep the
+    # calendar?, rendering the filter's choices (schools ×2, departments, teachers) (16)
+    assert len(small) == len(large) == 16
 
 
 def test_conflicts_page_groups_by_block_with_readable_names(client, tenants):
@@ -339,3 +339,46 @@ def test_enroll_page_lists_at_most_its_limit_and_search_finds_the_others(
     response = client.post(url + "?q=" + last.name, {"employees": [last.pk]})
     assert response.status_code == 302
     assert block.enrollments.filter(employee=last).exists()
+
+
+def test_a_busy_week_plan_shows_fewer_weeks_at_a_time(client, tenants, settings):
+    """At most MOST_BLOCKS_SHOWN blocks are drawn: the weeks asked for are halved until
+    they fit, and the page says so; narrowing by department brings the weeks back."""
+    from scheduling import views
+
+    start = monday(40)  # weeks that hold only this test's blocks
+    school = tenants["school_a"]
+    department = DepartmentFactory(school=school)
+    most = views.MOST_BLOCKS_SHOWN
+    for i in range(most):
+        CourseBlockFactory(
+            school=school,
+            start_date=start + dt.timedelta(weeks=0 if i % 2 else 4),
+            department=department if i == 0 else None,
+        )
+    client.force_login(tenants["coordinator"])
+    url = reverse("scheduling:week_plan")
+    week = f"{start.isocalendar().year}-W{start.isocalendar().week:02d}"
+
+    exactly = client.get(url, {"school": school.pk, "week": week})
+    assert len(exactly.context["columns"]) == 8  # the limit itself still fits
+    assert exactly.context["block_count"] == most
+    CourseBlockFactory(school=school, start_date=start + dt.timedelta(weeks=7))
+    one_more = client.get(url, {"school": school.pk, "week": week})
+    assert len(one_more.context["columns"]) == 4
+    assert one_more.context["block_count"] == most // 2  # the first week's, of weeks 1–4
+    page = one_more.content.decode()
+    assert f"De 8 uger har {most + 1} hold, så planen viser 4 uger ad gangen" in page
+    later = one_more.context["next_url"]
+    nxt = start + dt.timedelta(weeks=4)
+    assert f"week={nxt.isocalendar().year}-W{nxt.isocalendar().week:02d}" in later
+    # Asked for two weeks: two weeks, and no note.
+    two = client.get(url, {"school": school.pk, "week": week, "weeks": "2"})
+    assert len(two.context["columns"]) == 2
+    assert "ad gangen" not in two.content.decode()
+    # One department: few blocks, all eight weeks.
+    narrowed = client.get(url, {"school": school.pk, "week": week, "department": department.pk})
+    assert len(narrowed.context["columns"]) == 8
+    assert narrowed.context["block_count"] == 1
+    # A week count that is not offered is ignored, not a 500.
+    assert client.get(url, {"school": school.pk, "weeks": "3"}).status_code == 200
