@@ -25,7 +25,7 @@ request_var: contextvars.ContextVar = contextvars.ContextVar("request", default=
 HEADER = "X-Request-ID"
 # What we accept from a proxy: letters, digits and dashes, at most 64 (a UUID, nginx's
 # 32 hex digits). Anything else would let a client write into our log lines.
-VALID_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+VALID_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 access_log = logging.getLogger("partnerskab.request")
 task_log = logging.getLogger("partnerskab.task")
@@ -37,7 +37,7 @@ def current_request_id() -> str:
 
 def _incoming_id(request) -> str:
     offered = request.headers.get(HEADER, "")
-    return offered if VALID_ID.match(offered) else uuid.uuid4().hex
+    return offered if VALID_ID.fullmatch(offered) else uuid.uuid4().hex
 
 
 class RequestIdMiddleware:

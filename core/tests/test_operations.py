@@ -44,7 +44,7 @@ def test_every_response_carries_a_new_request_id_and_the_access_line_has_it(capl
 def test_a_proxys_request_id_is_kept_and_a_forged_one_replaced(caplog):
     client = Client()
     assert client.get("/accounts/login/", HTTP_X_REQUEST_ID="3f1c-ab")["X-Request-ID"] == "3f1c-ab"
-    for forged in ("a b", "x" * 65, "id\nFAKE LINE", ""):
+    for forged in ("a b", "x" * 65, "id\nFAKE LINE", "abc\n", ""):
         answered = client.get("/accounts/login/", HTTP_X_REQUEST_ID=forged)["X-Request-ID"]
         assert answered != forged
         assert len(answered) == 32
