@@ -248,3 +248,33 @@ class ConflictFilterForm(forms.Form):
         ],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class HandOffForm(PlausibleDatesMixin, forms.Form):
+    """The blocks of one school over a period, for its administrative system."""
+
+    MOST_DAYS = 366
+    FORMATS = [("csv", _("CSV (semicolons, for Danish Excel)")), ("xlsx", _("Excel (XLSX)"))]
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), empty_label=None
+    )
+    first = forms.DateField(label=_("Blocks starting from"), widget=DateInput)
+    last = forms.DateField(label=_("to"), widget=DateInput)
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv")
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if last < first:
+                self.add_error("last", _("The end of the period cannot be before its start."))
+            elif (last - first).days + 1 > self.MOST_DAYS:
+                self.add_error(
+                    "last",
+                    _("Export at most %(days)s days at a time.") % {"days": self.MOST_DAYS},
+                )
+        return data

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models import DecimalField as DecimalOutput
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
 
 from access import course_blocks_for, school_people
 from accounts.models import SchoolRole, User
@@ -296,3 +297,78 @@ def block_coordinators(block: CourseBlock) -> list:
     if people:
         return people
     return list(school_people(block.school_id, SchoolRole.COORDINATOR))
+
+
+# --- Hand-off to the school's administrative system (EASY-A, Uddata+) -----------------
+
+
+def hand_off_columns() -> list[str]:
+    """The export's columns, in order (documented in the README and on the page)."""
+    return [
+        _("AMU number"),
+        _("Title"),
+        _("Start date"),
+        _("End date"),
+        _("ISO week"),
+        _("Days"),
+        _("Place"),
+        _("Address"),
+        _("CVR of the company it runs at"),
+        _("Teachers"),
+        _("Capacity"),
+        _("Minimum class size"),
+        _("Participants"),
+        _("Reserved seats not yet named"),
+        _("Companies (CVR): participants"),
+        _("Status"),
+        _("Reference"),
+    ]
+
+
+def hand_off_rows(blocks: QuerySet[CourseBlock], *, school, first: dt.date, last: dt.date):
+    """One row per block of the school that starts within [first, last] and is not
+    cancelled, for creating the runs in the administrative system. Three queries."""
+    shown = list(
+        with_seats(
+            blocks.filter(school=school, start_date__gte=first, start_date__lte=last).exclude(
+                status=CourseBlock.Status.CANCELLED
+            )
+        )
+        .select_related("course", "company", "school")
+        .prefetch_related("teachers")
+        .order_by("start_date", "course__number", "pk")
+    )
+    companies: dict[int, list[str]] = {block.pk: [] for block in shown}
+    per_company = (
+        Enrollment.objects.filter(
+            course_block__in=[block.pk for block in shown], status__in=PARTICIPATING_STATUSES
+        )
+        .values("course_block", "employee__company__name", "employee__company__cvr")
+        .annotate(n=Count("pk"))
+        .order_by("course_block", "employee__company__name")
+    )
+    for row in per_company:
+        companies[row["course_block"]].append(
+            f"{row['employee__company__name']} ({row['employee__company__cvr']}): {row['n']}"
+        )
+    for block in shown:
+        at_company = block.location == CourseBlock.Location.COMPANY and block.company
+        yield [
+            block.course.number,
+            block.course.title,
+            block.start_date,
+            block.end_date,
+            f"{block.iso_year}-W{block.iso_week:02d}",
+            block.course.duration_days,
+            block.get_location_display(),
+            block.place,
+            block.company.cvr if at_company else "",
+            "; ".join(teacher.get_full_name() for teacher in block.teachers.all()),
+            block.capacity,
+            block.min_participants or "",
+            block.participant_count,
+            block.reserved_open,
+            "; ".join(companies[block.pk]),
+            block.get_status_display(),
+            block.reference,
+        ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("conflicts/", views.ConflictsView.as_view(), name="conflicts"),
     path("closed-periods/", views.ClosuresView.as_view(), name="closures"),
     path("blocks/new/", views.BlockFormView.as_view(), name="block_create"),
+    path("blocks/export/", views.HandOffView.as_view(), name="hand_off"),
     path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),
     path("blocks/<int:pk>/edit/", views.BlockFormView.as_view(), name="block_update"),
     path("blocks/<int:pk>/enroll/", views.BlockEnrollView.as_view(), name="block_enroll"),

@@ -29,6 +29,7 @@ from access import (
 from access.mixins import ScopedLoadMixin, get_for_user_or_404
 from competence_plans.selectors import activity_targets
 from core.isoweek import iso_week_of
+from core.tables import csv_response, xlsx_response
 from core.validators import parse_id
 from core.views import add_service_error
 from scheduling.models import CalendarFeed, CourseBlock, Enrollment, SchoolClosure
@@ -43,11 +44,20 @@ from .forms import (
     ConflictFilterForm,
     CourseBlockForm,
     EnrollForm,
+    HandOffForm,
     MoveEnrollmentForm,
     ReservationForm,
     WeekPlanFilterForm,
 )
-from .selectors import fill_by_company, seat_use, week_grid, weeks_that_fit, with_seats
+from .selectors import (
+    fill_by_company,
+    hand_off_columns,
+    hand_off_rows,
+    seat_use,
+    week_grid,
+    weeks_that_fit,
+    with_seats,
+)
 
 WEEKS_SHOWN = 8
 # The week plan draws at most this many blocks: a school with more in the weeks asked
@@ -712,3 +722,44 @@ def calendar_feed(request, token):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+class HandOffView(LoginRequiredMixin, TemplateView):
+    """The planned blocks of a period as a file, with the fields a school needs to create
+    the runs in its administrative system (EASY-A, Uddata+): for those who plan them."""
+
+    template_name = "scheduling/hand_off.html"
+    # The default period: from this week's Monday, a quarter of a year.
+    DEFAULT_WEEKS = 13
+
+    def get(self, request, *args, **kwargs):
+        schools = scheduling_schools(request.user)
+        if not schools.exists():
+            raise PermissionDenied(_("The export is for those who plan the course blocks."))
+        today = timezone.localdate()
+        monday = today - dt.timedelta(days=today.weekday())
+        asked = "format" in request.GET
+        form = HandOffForm(
+            request.GET if asked else None,
+            schools=schools,
+            initial={
+                "first": monday,
+                "last": monday + dt.timedelta(weeks=self.DEFAULT_WEEKS, days=-1),
+                "format": "csv",
+            },
+        )
+        if asked and form.is_valid():
+            data = form.cleaned_data
+            name = f"hold-{data['school'].short_name or data['school'].name}-{data['first']}"
+            rows = hand_off_rows(
+                course_blocks_for(request.user),
+                school=data["school"],
+                first=data["first"],
+                last=data["last"],
+            )
+            write = xlsx_response if data["format"] == "xlsx" else csv_response
+            return write(name, hand_off_columns(), rows)
+        status = 400 if asked else 200
+        return self.render_to_response(
+            self.get_context_data(form=form, columns=hand_off_columns()), status=status
+        )

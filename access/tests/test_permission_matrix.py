@@ -266,6 +266,10 @@ MATRIX: dict[str, Row] = {
     "scheduling:block_create": Row(
         403, only({"coordinator": 200, "other_coordinator": 200, "admin": 200})
     ),
+    # The export for the administrative system: for those who plan blocks.
+    "scheduling:hand_off": Row(
+        403, only({"coordinator": 200, "other_coordinator": 200, "admin": 200})
+    ),
     "scheduling:block_detail": Row(404, only(SCHOOL_A_STAFF_AND_HR), BA),
     "scheduling:block_update": Row(404, only(BLOCK_EDITORS), BA),
     "scheduling:block_enroll": Row(404, only(BLOCK_EDITORS), BA),
