@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scheduling.models import BlockReservation, CourseBlock
+from scheduling.models import BlockReservation, CourseBlock, Enrollment
 from tests.factories import (
     AmuCourseFactory,
     CompanyFactory,
@@ -50,8 +50,14 @@ def period_blocks(tenants):
     for employer, n in ((company, 3), (other, 1)):
         for _ in range(n):
             EnrollmentFactory(course_block=at_company, employee=EmployeeFactory(company=employer))
+    # Places that take no seat are not participants.
+    for status in (Enrollment.Status.WAITING, Enrollment.Status.CANCELLED):
+        EnrollmentFactory(
+            course_block=at_company, employee=EmployeeFactory(company=other), status=status
+        )
     BlockReservation.objects.create(block=at_company, company=other, seats=3)
-    on_first = CourseBlockFactory(school=school, start_date=FIRST, end_date=FIRST)
+    # At the school, though kept for a company: no CVR in the "runs at" column.
+    on_first = CourseBlockFactory(school=school, start_date=FIRST, end_date=FIRST, company=company)
     on_last = CourseBlockFactory(school=school, start_date=LAST, end_date=LAST)
     before = CourseBlockFactory(school=school, start_date=FIRST - dt.timedelta(days=1))
     after = CourseBlockFactory(school=school, start_date=LAST + dt.timedelta(days=1))
@@ -168,9 +174,17 @@ def test_a_bad_period_is_refused_at_its_field(client, tenants, first, last, mess
     assert message in response.content.decode()
 
 
-def test_366_days_is_the_longest_period(client, tenants):
+def test_366_days_is_the_longest_period_and_one_day_the_shortest(client, tenants):
     client.force_login(tenants["coordinator"])
     assert export(client, tenants, first="2027-01-01", last="2028-01-01").status_code == 200
+    assert export(client, tenants, first="2027-03-01", last="2027-03-01").status_code == 200
+
+
+def test_an_administrator_exports_one_school_not_all(client, tenants, period_blocks):
+    client.force_login(tenants["admin"])
+    body = export(client, tenants).content.decode()
+    assert period_blocks["on_first"].reference in body
+    assert all(block.reference not in body for block in period_blocks["left_out"])
 
 
 def test_the_page_documents_the_columns_and_offers_this_quarter(client, tenants):
