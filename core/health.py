@@ -19,6 +19,7 @@ from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.cache import never_cache
 
+HEALTH_PATH = "/healthz"
 HEARTBEAT_KEY = "partnerskab:worker-heartbeat"
 # Redis must answer within this long (seconds), connecting and reading.
 REDIS_TIMEOUT = 0.4
@@ -96,9 +97,6 @@ class HealthCheckMiddleware:
         if request.path == HEALTH_PATH:
             return healthz(request)
         return self.get_response(request)
-
-
-HEALTH_PATH = "/healthz"
 
 
 @never_cache

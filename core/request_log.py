@@ -49,7 +49,6 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request_id = _incoming_id(request)
-        request.request_id = request_id
         id_token = request_id_var.set(request_id)
         request_token = request_var.set(request)
         started = time.perf_counter()

@@ -221,12 +221,20 @@ def xlsx_response(filename: str, header: list, rows) -> HttpResponse:
         sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
-    stem = slugify(filename.removesuffix(".xlsx")) or "export"
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _download(
+        HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        filename,
+        "xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+
+
+def _download(response: HttpResponse, filename: str, suffix: str) -> HttpResponse:
+    """An attachment named after `filename` (slugified), never cached."""
+    stem = slugify(filename.removesuffix(f".{suffix}")) or "export"
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{suffix}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -234,10 +242,7 @@ def xlsx_response(filename: str, header: list, rows) -> HttpResponse:
 def csv_response(filename: str, header: list, rows) -> HttpResponse:
     """A CSV download (semicolons, UTF-8 with a byte-order mark, decimal commas, formula
     cells neutralised), never cached."""
-    stem = slugify(filename.removesuffix(".csv")) or "export"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-    response["Cache-Control"] = "no-store"
+    response = _download(HttpResponse(content_type="text/csv; charset=utf-8"), filename, "csv")
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow([csv_cell(cell) for cell in header])

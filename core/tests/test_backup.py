@@ -2,6 +2,7 @@
 on SQLite (the embedded default) and on PostgreSQL (pg_dump / pg_restore)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -136,7 +137,7 @@ def postgres_databases():
 
 def test_backup_and_restore_on_postgresql(postgres_databases, tmp_path):
     for tool in ("pg_dump", "pg_restore"):
-        if not __import__("shutil").which(tool):
+        if not shutil.which(tool):
             pytest.skip(f"{tool} is not installed (apt-get install postgresql-client)")
     source_url, target_url = postgres_databases
     round_trip(
