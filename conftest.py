@@ -207,6 +207,19 @@ def build_tenants(world: dict) -> dict:
         requested_by=world["hr"],
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    from scheduling.models import ScheduleProposal
+
+    # An approved plan of partnership A, and a proposed schedule for it.
+    world["approved_plan_a"] = CompetencePlanFactory(
+        partnership=world["partnership_a"], status="approved", title="Godkendt plan A"
+    )
+    world["proposal_a"] = ScheduleProposal.objects.create(
+        plan=world["approved_plan_a"],
+        school=world["school_a"],
+        requested_by=world["coordinator"],
+        status=ScheduleProposal.Status.DONE,
+        summary={"placed": 0, "to_place": 0, "new_blocks": 0, "joined": 0},
+    )
     from evaluations.models import Invitation, Kind
     from evaluations.services import questionnaire_current
 

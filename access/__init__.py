@@ -44,7 +44,7 @@ from .partnerships import (
     partnerships_for,
 )
 from .people import LEADER_GIVES, grantable_roles, invitations_for
-from .plans import plan_activities_for, plans_for
+from .plans import plan_activities_for, plan_schools, plans_for
 from .reports import reports_for
 from .roles import (
     Roles,
@@ -54,7 +54,7 @@ from .roles import (
     roles_of,
     school_people,
 )
-from .scheduling import course_blocks_for
+from .scheduling import course_blocks_for, schedule_proposals_for
 from .schools import (
     amu_courses_for,
     can_manage_catalogue,
@@ -97,6 +97,7 @@ __all__ = [
     "personal_data_companies",
     "personal_data_employee",
     "plan_activities_for",
+    "plan_schools",
     "plans_for",
     "registering_schools",
     "reports_for",
@@ -104,6 +105,7 @@ __all__ = [
     "roles_of",
     "manages_calendar_schools",
     "scheduling_schools",
+    "schedule_proposals_for",
     "school_people",
     "schools_for",
 ]

@@ -24,6 +24,8 @@ class Capability:
     MANAGE_PARTNERSHIP = "manage_partnership"
     HAND_OVER = "hand_over"
     SCHEDULE_BLOCKS = "schedule_blocks"
+    # Ask the planner for a proposed schedule of a plan's AMU activities.
+    PROPOSE_SCHEDULE = "propose_schedule"
     VIEW_EMPLOYEES = "view_employees"
     MANAGE_EMPLOYEES = "manage_employees"
     HANDLE_PERSONAL_DATA = "handle_personal_data"
@@ -44,6 +46,7 @@ class Capability:
         MANAGE_PARTNERSHIP: _("manage the partnership"),
         HAND_OVER: _("hand the partnership over"),
         SCHEDULE_BLOCKS: _("schedule course blocks"),
+        PROPOSE_SCHEDULE: _("have the planner propose a schedule"),
         VIEW_EMPLOYEES: _("see the employees"),
         MANAGE_EMPLOYEES: _("manage employees"),
         HANDLE_PERSONAL_DATA: _("handle personal data"),

@@ -4,7 +4,9 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import SchoolRole
 
-from .capabilities import Capability, rule_for
+from .capabilities import Capability, can, rule_for
+from .partnerships import partnerships_for
+from .plans import plan_schools
 from .roles import company_ids, has_school_role, model, school_ids, scope_of, through
 
 
@@ -34,5 +36,28 @@ def block_rule(user, capability: str, block) -> bool:
         return (
             has_school_role(user, [block.school_id], SchoolRole.COORDINATOR)
             or block.teachers.filter(pk=user.pk).exists()
+        )
+    return False
+
+
+@scope_of("scheduling.ScheduleProposal")
+def schedule_proposals_for(user, ScheduleProposal) -> QuerySet:
+    """Proposals of the plans the user reads, at schools whose staff they are."""
+    return ScheduleProposal.objects.filter(
+        plan__in=model("competence_plans.CompetencePlan").objects.filter(
+            partnership__in=partnerships_for(user)
+        ),
+        school__in=school_ids(user),
+    )
+
+
+@rule_for("scheduling.ScheduleProposal")
+def proposal_rule(user, capability: str, proposal) -> bool:
+    """A proposal is the coordinator's draft: they alone see it through, while the plan
+    is still one to schedule and they still plan at its school."""
+    if capability in (Capability.VIEW, Capability.EDIT):
+        return (
+            can(user, Capability.PROPOSE_SCHEDULE, proposal.plan)
+            and plan_schools(user, proposal.plan).filter(pk=proposal.school_id).exists()
         )
     return False

@@ -86,7 +86,7 @@ class ContactForm(forms.ModelForm):
 class EmployeeGroupForm(forms.ModelForm):
     class Meta:
         model = EmployeeGroup
-        fields = ["name", "description"]
+        fields = ["name", "description", "max_away", "max_away_percent"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -132,6 +133,22 @@ class EmployeeGroup(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Production must go on: the planner never sends more of the group on courses in
+    # one week than these allow (the smaller wins when both are set).
+    max_away = models.PositiveSmallIntegerField(
+        _("at most away in one week (people)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: no limit."),
+    )
+    max_away_percent = models.PositiveSmallIntegerField(
+        _("at most away in one week (percent of the group)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Empty: no limit."),
+    )
 
     class Meta:
         verbose_name = _("employee group")
@@ -145,6 +162,16 @@ class EmployeeGroup(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def away_limit(self, size: int) -> int | None:
+        """How many of a group of `size` people may be away in one week, or None for no
+        limit. A percentage never forbids everyone: it allows at least one person."""
+        limits = []
+        if self.max_away:
+            limits.append(self.max_away)
+        if self.max_away_percent:
+            limits.append(max(1, size * self.max_away_percent // 100))
+        return min(limits) if limits else None
 
 
 class EducationLevel(models.TextChoices):

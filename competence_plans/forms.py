@@ -49,6 +49,7 @@ class ActivityForm(PlausibleDatesMixin, forms.ModelForm):
             "planned_end",
             "days",
             "responsible",
+            "after",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -69,6 +70,9 @@ class ActivityForm(PlausibleDatesMixin, forms.ModelForm):
             "fkb"
         )
         self.fields["goal"].queryset = plan.goals.all()
+        self.fields["after"].queryset = plan.activities.exclude(pk=self.instance.pk).order_by(
+            "position", "pk"
+        )
         self.fields["target_groups"].queryset = company.employee_groups.order_by("name")
         self.fields["target_groups"].required = False
         self.fields["target_employees"].queryset = company.employees.filter(active=True).order_by(

@@ -170,6 +170,15 @@ class PlanActivity(TimeStampedModel):
         validators=[validate_half_days],
     )
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+    after = models.ForeignKey(
+        "self",
+        verbose_name=_("comes after"),
+        on_delete=models.SET_NULL,
+        related_name="followers",
+        null=True,
+        blank=True,
+        help_text=_("An activity of the plan that must be finished before this one starts."),
+    )
     revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
@@ -206,8 +215,23 @@ class PlanActivity(TimeStampedModel):
             errors["planned_end"] = _("The activity cannot end before it starts.")
         if self.goal_id and self.plan_id and self.goal.plan_id != self.plan_id:
             errors["goal"] = _("The goal must belong to the same plan.")
+        if self.after_id:
+            errors.update(self._after_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _after_errors(self) -> dict:
+        if self.pk and self.after_id == self.pk:
+            return {"after": _("An activity cannot come after itself.")}
+        if self.plan_id and self.after.plan_id != self.plan_id:
+            return {"after": _("The earlier activity must belong to the same plan.")}
+        seen, step = {self.pk}, self.after
+        while step is not None:
+            if step.pk in seen:
+                return {"after": _("The order goes round in a circle.")}
+            seen.add(step.pk)
+            step = step.after
+        return {}
 
 
 class PlanComment(TimeStampedModel):

@@ -72,6 +72,7 @@ class PlanDetailView(PlanMixin, TemplateView):
             # Blocks are scheduled from an approved plan's AMU activities by its coordinator.
             can_schedule=plan.status in ("approved", "in_progress")
             and can(user, Capability.EDIT, plan),
+            can_propose=can(user, Capability.PROPOSE_SCHEDULE, plan),
             transition_form=TransitionForm(),
             comment_form=CommentForm(),
             **kwargs,

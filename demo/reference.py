@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from accounts.models import SchoolMembership, SchoolRole
+from scheduling.models import TeacherQualification
 from schools.models import AmuCourse, Department, Fkb, School
 
 from . import data
@@ -95,6 +96,8 @@ def seed_reference_data(*, today: dt.date, report: SeedReport) -> World:
         return by_school
 
     leaders = {pk: people[0] for pk, people in staff_of(SchoolRole.LEADER).items() if people}
+    teachers = staff_of(SchoolRole.TEACHER)
+    _seed_qualifications(teachers, list(Fkb.objects.filter(code__in=courses_by_fkb)))
     monday = today - dt.timedelta(days=today.weekday())
     return World(
         today=today,
@@ -104,6 +107,17 @@ def seed_reference_data(*, today: dt.date, report: SeedReport) -> World:
         courses_by_fkb=courses_by_fkb,
         users=users,
         coordinators=staff_of(SchoolRole.COORDINATOR),
-        teachers=staff_of(SchoolRole.TEACHER),
+        teachers=teachers,
         leaders=leaders,
     )
+
+
+def _seed_qualifications(teachers: dict, fkbs: list) -> None:
+    """Each demo teacher may teach every course of the sample catalogue's FKBs at their
+    school, so the planner has teachers to give blocks to."""
+    for school_id, people in teachers.items():
+        for teacher in people:
+            for fkb in fkbs:
+                TeacherQualification.objects.get_or_create(
+                    school_id=school_id, teacher=teacher, fkb=fkb
+                )

@@ -18,6 +18,7 @@ from .base import SeedReport
 from .company import generated_company, seed_company
 from .evaluations import seed_evaluations
 from .network import seed_hr_users, seed_network, seed_open_blocks, seed_school_calendar
+from .planner import seed_planner_example
 from .reference import seed_reference_data
 from .waiting import seed_waiting
 
@@ -37,5 +38,6 @@ def seed_demo(*, scale: int = 1, today: dt.date | None = None) -> SeedReport:
     seed_school_calendar(world, report)
     seed_network(world, report)
     seed_evaluations(world, report)
+    seed_planner_example(world, report)
     seed_waiting(report)
     return report

@@ -59,6 +59,8 @@ EVALUATION_RESULTS = Kind(
     "evaluation_results", _("Evaluation results of a course block can be seen"), waits=False
 )
 REPORT_READY = Kind("report_ready", _("Your report is ready"), waits=False)
+PROPOSAL_READY = Kind("proposal_ready", _("The planner's proposed schedule is ready"), waits=False)
+BLOCK_TEACHING = Kind("block_teaching", _("You teach a new course block"), waits=False)
 INVITATION_ACCEPTED = Kind(
     "invitation_accepted", _("Someone you invited has accepted"), waits=False, optional=False
 )
@@ -87,6 +89,8 @@ KINDS = {
         MINUTES_PUBLISHED,
         EVALUATION_RESULTS,
         REPORT_READY,
+        PROPOSAL_READY,
+        BLOCK_TEACHING,
         INVITATION_ACCEPTED,
     ]
 }

@@ -92,13 +92,28 @@ def block_dates(
     """The first and last day of a block starting on `weekday` (0 = Monday) of the ISO
     week, taking the course's days on open weekdays. A closed start day moves the start
     to the next open day of the same week."""
-    monday = week_monday(iso_year, iso_week)
-    first = monday + dt.timedelta(days=weekday)
-    closed = closed_days(school_id, monday, first + dt.timedelta(days=_SEARCH_DAYS))
+    first = week_monday(iso_year, iso_week) + dt.timedelta(days=weekday)
+    closed = closed_days(
+        school_id, first - dt.timedelta(days=weekday), first + dt.timedelta(days=_SEARCH_DAYS)
+    )
+    return dates_in_week(
+        iso_year=iso_year,
+        iso_week=iso_week,
+        weekday=weekday,
+        duration_days=duration_days,
+        closed=closed,
+    )
+
+
+def dates_in_week(
+    *, iso_year: int, iso_week: int, weekday: int, duration_days: Decimal, closed: dict
+) -> BlockDates:
+    """`block_dates` with the school's closed days given (for many weeks at once)."""
+    first = week_monday(iso_year, iso_week) + dt.timedelta(days=weekday)
     day, skipped, taught = first, {}, []
     while len(taught) < days_needed(duration_days):
         if not taught and day.isocalendar()[:2] != (iso_year, iso_week):
-            reasons = sorted({closed[d] for d in closed if d < day})
+            reasons = sorted({closed[d] for d in closed if first <= d < day})
             raise NoTeachingDays(
                 _("Week %(week)s has no open day from the chosen start (%(reasons)s).")
                 % {"week": iso_week, "reasons": ", ".join(reasons) or _("weekend")}

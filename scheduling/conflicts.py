@@ -164,11 +164,11 @@ def blackout_conflicts(*, company_ids, start, end) -> list[Conflict]:
         .values_list("company__name", "iso_week", "note")
     )
     return [
-        Conflict(BLACKOUT, _blackout_message(company, week, note)) for company, week, note in rows
+        Conflict(BLACKOUT, blackout_message(company, week, note)) for company, week, note in rows
     ]
 
 
-def _blackout_message(company, week, note) -> str:
+def blackout_message(company, week, note) -> str:
     return _("%(company)s cannot send staff in week %(week)s%(note)s.") % {
         "company": company,
         "week": week,
@@ -367,7 +367,7 @@ def scan_blackouts(blocks: QuerySet) -> list[Finding]:
     # One query: the three ways a company is on a block, united in the database.
     found = set(queries[0].union(*queries[1:]))
     return [
-        Finding(BLACKOUT, pk, who=name, detail=_blackout_message(name, week, note))
+        Finding(BLACKOUT, pk, who=name, detail=blackout_message(name, week, note))
         for pk, name, week, note in sorted(found)
     ]
 

@@ -278,3 +278,52 @@ class HandOffForm(PlausibleDatesMixin, forms.Form):
                     _("Export at most %(days)s days at a time.") % {"days": self.MOST_DAYS},
                 )
         return data
+
+
+class ProposalRequestForm(forms.Form):
+    """What the planner may assume about the blocks it opens."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    capacity = forms.IntegerField(
+        label=_("Capacity of new blocks"), min_value=1, max_value=99, initial=16
+    )
+    min_participants = forms.IntegerField(
+        label=_("Minimum class size of new blocks"),
+        min_value=0,
+        max_value=99,
+        initial=6,
+        help_text=_("The planner fills blocks to this size where it can. 0: no minimum."),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools.order_by("name")
+        if len(self.fields["school"].queryset) == 1:
+            self.fields["school"].initial = self.fields["school"].queryset[0].pk
+            self.fields["school"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        capacity, minimum = data.get("capacity"), data.get("min_participants")
+        if capacity and minimum is not None and minimum > capacity:
+            self.add_error(
+                "min_participants", _("The minimum class size cannot exceed the capacity.")
+            )
+        return data
+
+
+class ProposalPinForm(forms.Form):
+    """Move one proposed block to another week and ask again."""
+
+    item = forms.CharField(widget=forms.HiddenInput, max_length=10)
+    week = forms.CharField(
+        label=_("Week"),
+        widget=forms.TextInput(attrs={"type": "week"}),
+        help_text=_("For example 2026-W14."),
+    )
+
+    def clean_week(self):
+        try:
+            return parse_iso_week(self.cleaned_data["week"])
+        except ValueError as error:
+            raise forms.ValidationError(_("Write the week as 2026-W14.")) from error

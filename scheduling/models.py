@@ -384,3 +384,143 @@ class SchoolClosure(TimeStampedModel):
 
     def __str__(self):
         return f"{self.school.short_name}: {self.name}"
+
+
+class TeacherQualification(TimeStampedModel):
+    """A teacher may teach an AMU course, or every course of an FKB, at a school. The
+    planner that proposes blocks only gives a course to a qualified teacher."""
+
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        related_name="teacher_qualifications",
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teacher"),
+        on_delete=models.CASCADE,
+        related_name="teaching_qualifications",
+    )
+    course = models.ForeignKey(
+        AmuCourse,
+        verbose_name=_("AMU course"),
+        on_delete=models.CASCADE,
+        related_name="teacher_qualifications",
+        null=True,
+        blank=True,
+    )
+    fkb = models.ForeignKey(
+        "schools.Fkb",
+        verbose_name=_("FKB"),
+        on_delete=models.CASCADE,
+        related_name="teacher_qualifications",
+        null=True,
+        blank=True,
+        help_text=_("Every course of the common competence description."),
+    )
+
+    class Meta:
+        verbose_name = _("teaching qualification")
+        verbose_name_plural = _("teaching qualifications")
+        ordering = ["school", "teacher__first_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(course__isnull=False, fkb__isnull=True)
+                | Q(course__isnull=True, fkb__isnull=False),
+                name="qualification_course_or_fkb",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "teacher", "course"],
+                condition=Q(course__isnull=False),
+                name="unique_course_qualification",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "teacher", "fkb"],
+                condition=Q(fkb__isnull=False),
+                name="unique_fkb_qualification",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher}: {self.course or self.fkb}"
+
+    def clean(self):
+        if bool(self.course_id) == bool(self.fkb_id):
+            raise ValidationError(_("Choose either an AMU course or an FKB."))
+
+
+class ScheduleProposal(TimeStampedModel):
+    """A schedule the planner proposes for a plan's AMU activities: worked out by a
+    worker, shown to the coordinator, written only for the blocks they accept.
+
+    `items` holds the proposed blocks, each {"key", "activity", "course", "week" (ISO
+    year and week), "start", "end", "block" (an existing block joined) or "teacher"
+    (a new block's), "employees", "reasons", "accepted"}; `unscheduled` the activities
+    or people no schedule could place, with why; `fixed` the weeks the coordinator
+    pinned before asking again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being worked out")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+
+    plan = models.ForeignKey(
+        "competence_plans.CompetencePlan",
+        verbose_name=_("competence plan"),
+        on_delete=models.CASCADE,
+        related_name="schedule_proposals",
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="schedule_proposals",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity of new blocks"),
+        default=16,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    min_participants = models.PositiveSmallIntegerField(
+        _("minimum class size of new blocks"),
+        default=6,
+        validators=[MaxValueValidator(99)],
+    )
+    language = models.CharField(_("language"), max_length=8, default="da")
+    fixed = models.JSONField(_("fixed weeks"), default=list, blank=True)
+    items = models.JSONField(_("proposed blocks"), default=list, blank=True)
+    unscheduled = models.JSONField(_("not placed"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule proposal")
+        verbose_name_plural = _("schedule proposals")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_participants__lte=models.F("capacity")),
+                name="proposal_minimum_within_capacity",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan} – {self.get_status_display()}"
+
+    @property
+    def open_items(self) -> list[dict]:
+        return [item for item in self.items if not item.get("accepted")]

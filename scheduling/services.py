@@ -104,8 +104,27 @@ def course_block_create(
     confirm: bool = False,
     **fields,
 ) -> CourseBlock:
-    return _save_block(
+    block = _save_block(
         CourseBlock(**fields), teachers=list(teachers), activity=activity, confirm=confirm, by=by
+    )
+    _tell_teachers(block, list(teachers), by)
+    return block
+
+
+def _tell_teachers(block: CourseBlock, teachers: list[User], by: User) -> None:
+    """Teaching a block is work handed to the teacher: they are told."""
+    notifications.notify(
+        kinds.BLOCK_TEACHING,
+        recipients=teachers,
+        target=block,
+        url=reverse("scheduling:block_detail", args=[block.pk]),
+        actor=by,
+        message=_("%(start)s – %(end)s, %(place)s.")
+        % {
+            "start": f"{block.start_date:%d.%m.%Y}",
+            "end": f"{block.end_date:%d.%m.%Y}",
+            "place": block.place,
+        },
     )
 
 
@@ -145,10 +164,13 @@ def course_block_update(
             }
         )
     told = _people_concerned(block) if cancelling or moved else []
+    taught_before = set(block.teachers.all())
     if moved:
         # Those who taught it before the move and those who teach it after.
         told += [*block.teachers.all(), *teachers]
     saved = _save_block(block, teachers=list(teachers), activity=None, confirm=confirm, by=by)
+    if not cancelling and not moved:
+        _tell_teachers(saved, [t for t in teachers if t not in taught_before], by)
     url = reverse("scheduling:block_detail", args=[saved.pk])
     if cancelling:
         notifications.notify(

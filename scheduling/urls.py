@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import proposal_views, views
 
 app_name = "scheduling"
 
@@ -27,5 +27,36 @@ urlpatterns = [
         "blocks/<int:pk>/enrollments/<int:enrollment_pk>/move/",
         views.EnrollmentMoveView.as_view(),
         name="enrollment_move",
+    ),
+    # The planner that proposes a plan's blocks.
+    path(
+        "plans/<int:pk>/proposals/new/",
+        proposal_views.ProposalRequestView.as_view(),
+        name="proposal_request",
+    ),
+    path(
+        "plans/<int:pk>/proposals/<int:proposal_pk>/",
+        proposal_views.ProposalView.as_view(),
+        name="proposal",
+    ),
+    path(
+        "plans/<int:pk>/proposals/<int:proposal_pk>/status/",
+        proposal_views.ProposalStatusView.as_view(),
+        name="proposal_status",
+    ),
+    path(
+        "plans/<int:pk>/proposals/<int:proposal_pk>/accept/",
+        proposal_views.ProposalAcceptView.as_view(),
+        name="proposal_accept",
+    ),
+    path(
+        "plans/<int:pk>/proposals/<int:proposal_pk>/pin/",
+        proposal_views.ProposalPinView.as_view(),
+        name="proposal_pin",
+    ),
+    path(
+        "plans/<int:pk>/proposals/<int:proposal_pk>/discard/",
+        proposal_views.ProposalDiscardView.as_view(),
+        name="proposal_discard",
     ),
 ]

@@ -85,7 +85,19 @@ def test_partnerships_plans_and_companies_follow_the_partnership(tenants, person
     assert ids(access.partnerships_for(user)) == expected
     for function, key in SAME_AS_PARTNERSHIPS.items():
         expected = {tenants[f"{key}_{s}"].pk for s in sides}
+        if key == "plan" and "a" in sides:
+            expected.add(tenants["approved_plan_a"].pk)  # partnership A's second plan
         assert ids(getattr(access, function)(user)) == expected, function
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_proposals_are_seen_by_the_staff_of_their_school_who_see_the_plan(tenants, persona):
+    seen = ids(access.schedule_proposals_for(tenants[persona]))
+    expected = persona in ("coordinator", "leader", "consultant", "admin")
+    assert seen == ({tenants["proposal_a"].pk} if expected else set())
+    # Acting on one is the coordinator's (and an administrator's) alone.
+    may = access.can(tenants[persona], access.Capability.EDIT, tenants["proposal_a"])
+    assert may == (persona in ("coordinator", "admin"))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -134,6 +134,10 @@ BLOCK_EDITORS = {
     "hr": 403,
 }
 CA = {"pk": pk("company_a")}
+APA = {"pk": pk("approved_plan_a")}
+PROPOSAL = {**APA, "proposal_pk": pk("proposal_a")}
+PROPOSERS = {**PARTNERSHIP_EDITORS}
+POST_ONLY_PROPOSERS = {**POST_ONLY_PARTNERSHIP_EDITORS}
 DASHBOARD_USERS = {
     "coordinator": 200,
     "leader": 200,
@@ -287,6 +291,14 @@ MATRIX: dict[str, Row] = {
     "scheduling:reservation": Row(
         404, only({k: 405 if v == 200 else v for k, v in BLOCK_EDITORS.items()}), BA
     ),
+    # --- the planner (an approved plan of partnership A and a proposal for it): the
+    #     coordinator's alone; those who see the plan otherwise are refused ---
+    "scheduling:proposal_request": Row(404, only(PROPOSERS), APA),
+    "scheduling:proposal": Row(404, only(PROPOSERS), PROPOSAL),
+    "scheduling:proposal_status": Row(404, only(PROPOSERS), PROPOSAL),
+    "scheduling:proposal_accept": Row(404, only(POST_ONLY_PROPOSERS), PROPOSAL),
+    "scheduling:proposal_pin": Row(404, only(POST_ONLY_PROPOSERS), PROPOSAL),
+    "scheduling:proposal_discard": Row(404, only(POST_ONLY_PROPOSERS), PROPOSAL),
     # --- reports (report A: HR's queued competence-plan PDF; jobs are private to
     #     their requester, so everyone else gets 404, admins included) ---
     "reports:list": Row(200, LOGIN_REQUIRED),

@@ -337,6 +337,12 @@ REPORT_SWEEP_SECONDS = env.int("REPORT_SWEEP_SECONDS", default=30)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 # A report that took at least this long is announced to its requester when it is ready.
 REPORT_NOTIFY_AFTER_SECONDS = env.int("REPORT_NOTIFY_AFTER_SECONDS", default=5)
+# The planner that proposes schedules: how long one solve may search (it returns the best
+# schedule found by then), on how many cores, and the objective's weights in their order
+# (scheduling/planner.py: DEFAULT_WEIGHTS; a JSON object here overrides some of them).
+PLANNER_TIME_LIMIT_SECONDS = env.float("PLANNER_TIME_LIMIT_SECONDS", default=20.0)
+PLANNER_WORKERS = env.int("PLANNER_WORKERS", default=2)
+PLANNER_WEIGHTS = env.json("PLANNER_WEIGHTS", default={})
 # Notifications not e-mailed (mail server or broker down) are tried again this long after
 # they were made, and every as often, up to this many attempts (then shown to admins).
 NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", default=300)
@@ -344,6 +350,10 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-reports": {
         "task": "reports.tasks.sweep_stuck_reports",
+        "schedule": float(REPORT_SWEEP_SECONDS),
+    },
+    "sweep-stuck-proposals": {
+        "task": "scheduling.tasks.sweep_stuck_proposals",
         "schedule": float(REPORT_SWEEP_SECONDS),
     },
     "apply-retention": {

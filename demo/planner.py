@@ -1,0 +1,50 @@
+"""Something for the planner to propose in the demo: the coordinator's plan in progress
+gains a certificate course not yet on any block, for a group of which production can
+spare at most two people a week."""
+
+import datetime as dt
+
+from companies.models import EmployeeGroup
+from competence_plans.models import CompetencePlan, PlanActivity
+
+from .base import SeedReport, World
+
+TITLE = "Certifikat til hele gruppen (foreslå hold med planlæggeren)"
+
+
+def seed_planner_example(world: World, report: SeedReport) -> None:
+    coordinator = world.users["tovholder"]
+    plan = (
+        CompetencePlan.objects.filter(
+            partnership__coordinator=coordinator, status=CompetencePlan.Status.IN_PROGRESS
+        )
+        .select_related("partnership__company")
+        .order_by("pk")
+        .first()
+    )
+    if plan is None or plan.activities.filter(title=TITLE).exists():
+        return
+    group = EmployeeGroup.objects.filter(company=plan.partnership.company).order_by("-pk").first()
+    taken = set(plan.activities.values_list("amu_course", flat=True))
+    course = next(
+        c
+        for code in ("2311", *world.courses_by_fkb)
+        for c in world.courses_by_fkb[code]
+        if c.pk not in taken
+    )
+    start = world.week_monday + dt.timedelta(weeks=2)
+    activity = PlanActivity.objects.create(
+        plan=plan,
+        position=plan.activities.count() + 1,
+        kind=PlanActivity.Kind.AMU_COURSE,
+        amu_course=course,
+        title=TITLE,
+        planned_start=start,
+        planned_end=min(plan.period_end, start + dt.timedelta(weeks=12, days=-3)),
+        days=course.duration_days,
+        responsible=coordinator.get_full_name(),
+    )
+    activity.target_groups.add(group)
+    group.max_away = 2
+    group.save(update_fields=["max_away", "updated_at"])
+    report.add("activities")

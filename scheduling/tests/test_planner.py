@@ -1,0 +1,222 @@
+"""The planner on small hand-made instances whose best schedule is known."""
+
+import datetime as dt
+
+import pytest
+
+from scheduling.planner import Activity, Fix, Group, Instance, Option, greedy, solve
+
+MONDAY = dt.date(2027, 2, 1)  # 2027-W05
+
+
+def week(n: int, block=None, seats=0, teachers=(1,), days=5, missing=0) -> Option:
+    start = MONDAY + dt.timedelta(weeks=n)
+    iso = tuple(start.isocalendar()[:2])
+    return Option(
+        key=f"b{block}" if block else f"w{n}",
+        week=iso,
+        start=start,
+        end=start + dt.timedelta(days=days - 1),
+        block=block,
+        seats=seats,
+        missing=missing,
+        teachers=() if block else tuple(teachers),
+    )
+
+
+def run(instance, **kwargs):
+    result = solve(instance, time_limit=10, workers=1, **kwargs)
+    assert result.status == "optimal"
+    return result
+
+
+def by_activity(result):
+    placed = {}
+    for p in result.placements:
+        placed.setdefault(p.activity, []).append(p)
+    return placed
+
+
+def test_joining_an_existing_block_beats_opening_an_earlier_one():
+    activity = Activity(1, "Svejsning", (1, 2, 3), (week(0), week(1), week(2, block=9, seats=5)))
+    result = run(Instance((activity,)))
+    assert [(p.option.block, p.employees) for p in result.placements] == [(9, (1, 2, 3))]
+    assert result.new_blocks == 0
+    # The greedy baseline opens a block in the earliest week instead.
+    assert greedy(Instance((activity,))).new_blocks == 1
+
+
+def test_an_existing_block_takes_no_more_than_its_free_seats():
+    activity = Activity(1, "Svejsning", (1, 2, 3), (week(0, block=9, seats=2), week(1)))
+    result = run(Instance((activity,)))
+    on_block = [p for p in result.placements if p.option.block == 9]
+    assert len(on_block[0].employees) == 2
+    assert result.new_blocks == 1 and result.placed == 3
+
+
+def test_a_teacher_never_teaches_two_blocks_at_once():
+    a = Activity(1, "A", (1,), (week(0), week(1)))
+    b = Activity(2, "B", (2,), (week(0), week(1)))
+    result = run(Instance((a, b)))
+    weeks = sorted(p.option.week for p in result.placements)
+    assert len(set(weeks)) == 2  # one teacher, so one block a week
+    assert all(p.teacher == 1 for p in result.placements)
+
+
+def test_two_teachers_let_two_blocks_run_in_the_same_week():
+    a = Activity(1, "A", (1,), (week(0, teachers=(1, 2)),))
+    b = Activity(2, "B", (2,), (week(0, teachers=(1, 2)),))
+    result = run(Instance((a, b)))
+    assert result.placed == 2
+    assert {p.teacher for p in result.placements} == {1, 2}
+
+
+def test_absences_spread_over_the_weeks_before_earlier_weeks_win():
+    a = Activity(1, "A", (1,), (week(0, teachers=(1, 2)), week(1, teachers=(1, 2))))
+    b = Activity(2, "B", (2,), (week(0, teachers=(1, 2)), week(1, teachers=(1, 2))))
+    result = run(Instance((a, b)))
+    assert sorted(p.option.week for p in result.placements) == [week(0).week, week(1).week]
+    # Without the spread, both would go in the earliest week.
+    result = run(Instance((a, b)), weights={"peak_week": 0})
+    assert [p.option.week for p in result.placements] == [week(0).week] * 2
+
+
+def test_a_person_is_never_on_two_blocks_at_once():
+    a = Activity(1, "A", (1,), (week(0, teachers=(1,)),))
+    b = Activity(2, "B", (1,), (week(0, teachers=(2,)),))
+    result = run(Instance((a, b)))
+    assert result.placed == 1
+    assert len(result.unplaced) == 1
+
+
+def test_a_person_busy_elsewhere_waits_for_a_later_week():
+    activity = Activity(1, "A", (1, 2, 3), (week(0), week(1)))
+    busy = {2: ((MONDAY, MONDAY + dt.timedelta(days=1)),)}
+    result = run(Instance((activity,), busy=busy))
+    # One block for all three in week 1 beats two blocks (fewer blocks before earlier).
+    assert [(p.option.week, p.employees) for p in result.placements] == [(week(1).week, (1, 2, 3))]
+
+
+def test_a_full_class_splits_into_blocks_of_at_most_the_capacity():
+    people = tuple(range(1, 21))
+    activity = Activity(1, "A", people, (week(0, teachers=(1, 2)),))
+    result = run(Instance((activity,), capacity=16))
+    sizes = sorted(len(p.employees) for p in result.placements)
+    assert sizes == [10, 10]
+    assert {p.teacher for p in result.placements} == {1, 2}
+
+
+def test_seventeen_need_two_blocks_sixteen_one():
+    for size, blocks in ((16, 1), (17, 2)):
+        activity = Activity(1, "A", tuple(range(size)), (week(0, teachers=(1, 2)),))
+        assert run(Instance((activity,), capacity=16)).new_blocks == blocks
+
+
+def test_a_group_limit_spreads_people_over_weeks():
+    members = frozenset({1, 2, 3, 4})
+    activity = Activity(1, "A", (1, 2, 3, 4), (week(0), week(1)))
+    result = run(Instance((activity,), groups=(Group(7, "Svejsere", members, 2),)))
+    assert sorted(len(p.employees) for p in result.placements) == [2, 2]
+    # At exactly the limit it fits in two weeks; one person more than the weeks allow
+    # stays unplaced.
+    five = Activity(1, "A", (1, 2, 3, 4, 5), (week(0), week(1)))
+    group = Group(7, "Svejsere", frozenset({1, 2, 3, 4, 5}), 2)
+    result = run(Instance((five,), groups=(group,)))
+    assert result.placed == 4 and len(result.unplaced[1]) == 1
+
+
+def test_members_already_away_count_against_the_limit():
+    group = Group(7, "Svejsere", frozenset({1, 2, 3}), 2, away={week(0).week: 1})
+    activity = Activity(1, "A", (1, 2), (week(0),))
+    result = run(Instance((activity,), groups=(group,)))
+    assert result.placed == 1
+
+
+def test_an_activity_after_another_starts_after_it_ends():
+    first = Activity(1, "First", (1,), (week(0), week(1)))
+    then = Activity(2, "Then", (2,), (week(0, teachers=(2,)), week(1, teachers=(2,))), after=1)
+    result = run(Instance((first, then)))
+    placed = by_activity(result)
+    assert placed[1][0].option.week < placed[2][0].option.week
+
+
+def test_an_order_that_cannot_hold_leaves_the_later_activity_unplaced():
+    first = Activity(1, "First", (1, 3), (week(1),))
+    then = Activity(2, "Then", (2,), (week(0, teachers=(2,)), week(1, teachers=(2,))), after=1)
+    result = run(Instance((first, then)))
+    # Both cannot be placed; placing the activity with more people wins.
+    assert list(result.unplaced) == [2]
+
+
+def test_filling_a_block_to_its_minimum_beats_an_earlier_start():
+    # Two existing blocks; the later one lacks two people for its minimum.
+    activity = Activity(
+        1, "A", (1, 2), (week(0, block=8, seats=5), week(1, block=9, seats=5, missing=2))
+    )
+    result = run(Instance((activity,)))
+    assert {p.option.block for p in result.placements} == {9}
+
+
+def test_a_new_block_below_the_minimum_costs_more_than_a_later_full_one():
+    a = Activity(1, "A", (1, 2, 3, 4), (week(0), week(1)))
+    result = run(Instance((a,), minimum=4))
+    assert result.new_blocks == 1 and result.placed == 4
+
+
+def test_one_group_meets_one_teacher_for_its_courses():
+    opts = (week(0, teachers=(1, 2)), week(1, teachers=(1, 2)))
+    a = Activity(1, "A", (1, 2), opts, groups=(5,))
+    b = Activity(2, "B", (1, 2), opts, groups=(5,))
+    result = run(Instance((a, b)))
+    assert len({p.teacher for p in result.placements}) == 1
+
+
+def test_a_pin_holds_the_people_in_the_week():
+    activity = Activity(1, "A", (1, 2), (week(0), week(1)))
+    result = run(Instance((activity,), fixes=(Fix(1, (1, 2), week(1).week),)))
+    assert [p.option.week for p in result.placements] == [week(1).week]
+
+
+def test_pins_that_clash_make_the_proposal_infeasible():
+    a = Activity(1, "A", (1,), (week(0), week(1)))
+    b = Activity(2, "B", (2,), (week(0), week(1)))
+    pins = (Fix(1, (1,), week(0).week), Fix(2, (2,), week(0).week))
+    result = solve(Instance((a, b), fixes=pins), time_limit=5, workers=1)
+    assert result.status == "infeasible" and result.placements == []
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_solution_respects_the_rules_on_a_busier_instance(seed):
+    """Twelve activities, three teachers, one group limit: whatever the search finds,
+    nobody and no teacher is double-booked and the limit holds."""
+    teachers = (1, 2, 3)
+    activities = tuple(
+        Activity(
+            n,
+            f"A{n}",
+            tuple(range(n * 3, n * 3 + 5)),
+            tuple(week(w, teachers=teachers[: 1 + n % 3]) for w in range(n % 4, n % 4 + 5)),
+        )
+        for n in range(12)
+    )
+    group = Group(1, "G", frozenset(range(0, 20)), 4)
+    instance = Instance(activities, groups=(group,), capacity=4)
+    result = solve(instance, time_limit=5, workers=2, seed=seed)
+    assert result.status in ("optimal", "feasible")
+    seen_people, seen_teachers, away = set(), set(), {}
+    for p in result.placements:
+        assert len(p.employees) <= 4
+        for day in p.option.days:
+            assert (p.teacher, day) not in seen_teachers
+            seen_teachers.add((p.teacher, day))
+            for e in p.employees:
+                assert (e, day) not in seen_people
+                seen_people.add((e, day))
+        for e in p.employees:
+            if e in group.members:
+                away.setdefault(p.option.week, set()).add(e)
+    assert all(len(people) <= 4 for people in away.values())
+    assert result.placed >= greedy(instance).placed
+    assert (
+        result.new_blocks <= greedy(instance).new_blocks or result.placed > greedy(instance).placed
+    )
