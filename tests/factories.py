@@ -10,6 +10,7 @@ from companies.validators import is_valid_cvr
 from competence_plans.models import CompetencePlan, PlanActivity
 from core.isoweek import iso_week_of
 from partnerships.models import Partnership
+from scheduling.calendar import public_holidays
 from scheduling.models import CourseBlock, Enrollment
 from schools.models import AmuCourse, Department, Fkb, School
 
@@ -155,8 +156,13 @@ class PlanActivityFactory(factory.django.DjangoModelFactory):
 
 
 def _monday_in(weeks: int) -> dt.date:
+    """The Monday `weeks` ahead, or the first one after it whose Monday to Friday has no
+    public holiday, so a default block never depends on the time of year the tests run."""
     today = timezone.localdate()
-    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+    monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+    while public_holidays(monday, monday + dt.timedelta(days=4)):
+        monday += dt.timedelta(weeks=1)
+    return monday
 
 
 class CourseBlockFactory(factory.django.DjangoModelFactory):
