@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: run up backup bench-reports bench-pages bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
+.PHONY: run up backup bench-reports bench-scheduler bench-pages bench-dashboard test lint format migrations-check deploy-check messages worker beat clean-venv mutation
 
 # The virtualenv is complete when it has pip. One left half-made (an interrupted run, or
 # Debian without python3-venv, where `python3 -m venv` stops before pip) is made again.
@@ -89,6 +89,11 @@ up: $(VENV)/.runtime.stamp
 ## bench-reports: seconds per PDF page against a reference document, and peak memory
 bench-reports: $(VENV)/.dev.stamp
 	$(DEV) $(BIN)/python manage.py bench_reports
+
+## bench-scheduler: the planner against the greedy baseline on generated plans of 10, 50
+## and 200 activities (no database)
+bench-scheduler: $(VENV)/.dev.stamp
+	$(DEV) $(BIN)/python manage.py bench_scheduler
 
 ## bench-pages: every role's pages under gunicorn + PostgreSQL at 1x, 10x and 30x the demo,
 ## as ratios to a trivial page; fails when a page-speed target is missed (BENCH_ARGS=--reseed …)

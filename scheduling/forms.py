@@ -5,7 +5,7 @@ from accounts.models import SchoolMembership, SchoolRole, User
 from core.forms import DateInput, PlausibleDatesMixin
 from core.isoweek import parse_iso_week, week_monday
 from scheduling.calendar import NoTeachingDays, block_dates
-from scheduling.models import CourseBlock, SchoolClosure
+from scheduling.models import CourseBlock, SchoolClosure, TeacherQualification
 from schools.models import AmuCourse, Department, School
 
 WEEKDAYS = [
@@ -327,3 +327,43 @@ class ProposalPinForm(forms.Form):
             return parse_iso_week(self.cleaned_data["week"])
         except ValueError as error:
             raise forms.ValidationError(_("Write the week as 2026-W14.")) from error
+
+
+class QualificationForm(forms.ModelForm):
+    """A teacher of the school may teach one AMU course, or every course of an FKB."""
+
+    class Meta:
+        model = TeacherQualification
+        fields = ["school", "teacher", "fkb", "course"]
+        help_texts = {"course": _("Or one course only: leave the FKB empty.")}
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools.order_by("name")
+        if len(self.fields["school"].queryset) == 1:
+            self.initial.setdefault("school", self.fields["school"].queryset[0].pk)
+        self.fields["teacher"].queryset = User.objects.filter(
+            pk__in=SchoolMembership.objects.filter(
+                school__in=schools, role=SchoolRole.TEACHER
+            ).values("user_id")
+        ).order_by("first_name", "last_name")
+        self.fields["teacher"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["course"].queryset = AmuCourse.objects.filter(active=True).order_by("number")
+        self.fields["fkb"].queryset = self.fields["fkb"].queryset.order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        school, teacher = data.get("school"), data.get("teacher")
+        if (
+            school
+            and teacher
+            and not SchoolMembership.objects.filter(
+                school=school, user=teacher, role=SchoolRole.TEACHER
+            ).exists()
+        ):
+            self.add_error("teacher", _("The teacher does not teach at this school."))
+        return data
+
+    def validate_unique(self):
+        # The service answers a duplicate with a message of its own.
+        pass

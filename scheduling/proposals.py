@@ -240,6 +240,7 @@ def build(
                 options=tuple(options),
                 after=activity.after_id if activity.after_id in ids else None,
                 groups=tuple(g.pk for g in activity.target_groups.all()),
+                course=activity.amu_course_id,
             )
         )
     instance = planner.Instance(
@@ -401,6 +402,7 @@ def _options(
                         start=dates.start,
                         end=dates.end,
                         teachers=tuple(free),
+                        slot=f"c{course.pk}-{dates.start.isoformat()}",
                     )
                 )
             elif not any(o.week == week for o in options):
@@ -598,9 +600,25 @@ def _items(built: Built, result: planner.Result) -> list[dict]:
         if p.teacher:
             used_teachers[p.teacher].append((p.option.start, p.option.end))
     away = _proposed_away(built, result)
+    on_joint = defaultdict(list)  # a new block shared by several activities -> placements
+    for p in result.placements:
+        if p.joint:
+            on_joint[p.joint].append(p)
     for index, p in enumerate(result.placements):
         window = built.windows[p.activity]
         block = built.blocks.get(p.option.block) if p.option.block else None
+        shared_with = [
+            built.windows[q.activity].activity.title
+            for q in on_joint.get(p.joint, ())
+            if q.activity != p.activity
+        ]
+        reasons = _why_here(built, result, p, used_teachers, away)
+        if shared_with:
+            reasons.insert(
+                0,
+                _("Shares one new block with %(activities)s, so no second block is opened.")
+                % {"activities": ", ".join(shared_with)},
+            )
         items.append(
             {
                 "key": f"{index + 1}",
@@ -618,9 +636,13 @@ def _items(built: Built, result: planner.Result) -> list[dict]:
                 "teacher_name": built.teachers.get(p.teacher, ""),
                 "employees": list(p.employees),
                 "names": [built.names.get(e, "") for e in p.employees],
-                "filled": (block.participant_count if block else 0) + len(p.employees),
+                "joint": p.joint,
+                "shared_with": shared_with,
+                "filled": block.participant_count + len(p.employees)
+                if block
+                else sum(len(q.employees) for q in on_joint.get(p.joint, [p])),
                 "capacity": block.capacity if block else built.instance.capacity,
-                "reasons": _why_here(built, result, p, used_teachers, away),
+                "reasons": reasons,
                 "accepted": False,
             }
         )
@@ -885,8 +907,20 @@ def _write(proposal, item, activity, by) -> CourseBlock:
     employees = list(Employee.objects.filter(pk__in=item["employees"], active=True))
     if len(employees) != len(item["employees"]):
         raise ValidationError(_("Someone on it has left the company."))
-    if item["block"]:
-        block = CourseBlock.objects.filter(pk=item["block"], school=proposal.school).first()
+    written = next(
+        (
+            other["written_block"]
+            for other in proposal.items
+            if item.get("joint") and other.get("joint") == item["joint"] and other.get("accepted")
+        ),
+        None,
+    )
+    if item["block"] or written:
+        # An existing block, or the new one this block shares with another activity of
+        # the plan, written when that activity's part was accepted.
+        block = CourseBlock.objects.filter(
+            pk=item["block"] or written, school=proposal.school
+        ).first()
         if block is None:
             raise ValidationError(_("The block to join is gone."))
     else:

@@ -30,6 +30,7 @@ from scheduling.models import (
     CourseBlock,
     Enrollment,
     SchoolClosure,
+    TeacherQualification,
 )
 from scheduling.selectors import block_coordinators, seat_use
 
@@ -505,3 +506,27 @@ def attendance_record(*, block: CourseBlock, statuses: dict[int, str], by: User)
         action=AuditEvent.Action.UPDATED, actor=by, target=block, data={"attendance": True}
     )
     return block
+
+
+@transaction.atomic
+def qualification_add(*, school, teacher: User, course=None, fkb=None, by: User):
+    qualification = TeacherQualification(school=school, teacher=teacher, course=course, fkb=fkb)
+    qualification.full_clean(validate_unique=False, validate_constraints=False)
+    if TeacherQualification.objects.filter(
+        school=school, teacher=teacher, course=course, fkb=fkb
+    ).exists():
+        raise ValidationError(_("The teacher already has this qualification."))
+    qualification.save()
+    audit_record(action=AuditEvent.Action.CREATED, actor=by, target=qualification)
+    return qualification
+
+
+@transaction.atomic
+def qualification_remove(*, qualification: TeacherQualification, by: User) -> None:
+    audit_record(
+        action=AuditEvent.Action.UPDATED,
+        actor=by,
+        target=qualification.school,
+        data={"qualification_removed": str(qualification)},
+    )
+    qualification.delete()

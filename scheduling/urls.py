@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("conflicts/", views.ConflictsView.as_view(), name="conflicts"),
     path("closed-periods/", views.ClosuresView.as_view(), name="closures"),
+    path("qualifications/", views.QualificationsView.as_view(), name="qualifications"),
     path("blocks/new/", views.BlockFormView.as_view(), name="block_create"),
     path("blocks/export/", views.HandOffView.as_view(), name="hand_off"),
     path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),

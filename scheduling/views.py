@@ -32,7 +32,13 @@ from core.isoweek import iso_week_of
 from core.tables import csv_response, xlsx_response
 from core.validators import parse_id
 from core.views import add_service_error
-from scheduling.models import CalendarFeed, CourseBlock, Enrollment, SchoolClosure
+from scheduling.models import (
+    CalendarFeed,
+    CourseBlock,
+    Enrollment,
+    SchoolClosure,
+    TeacherQualification,
+)
 
 from . import conflicts as engine
 from . import services
@@ -46,6 +52,7 @@ from .forms import (
     EnrollForm,
     HandOffForm,
     MoveEnrollmentForm,
+    QualificationForm,
     ReservationForm,
     WeekPlanFilterForm,
 )
@@ -682,6 +689,56 @@ class ClosuresView(LoginRequiredMixin, View):
             },
         )
         return redirect("scheduling:closures")
+
+
+class QualificationsView(LoginRequiredMixin, View):
+    """Who may teach which courses: the planner gives new blocks only to a qualified
+    teacher. Kept by the school's coordinators and leaders."""
+
+    template_name = "scheduling/qualifications.html"
+
+    @cached_property
+    def schools(self):
+        schools = manages_calendar_schools(self.request.user)
+        if not schools.exists():
+            raise PermissionDenied(
+                _("A school's coordinators and leaders keep its teachers' qualifications.")
+            )
+        return schools
+
+    def render(self, form, status=200):
+        rows = (
+            TeacherQualification.objects.filter(school__in=self.schools)
+            .select_related("school", "teacher", "course", "fkb")
+            .order_by("school__name", "teacher__first_name", "teacher__last_name", "pk")
+        )
+        return render(
+            self.request, self.template_name, {"form": form, "qualifications": rows}, status=status
+        )
+
+    def get(self, request):
+        return self.render(QualificationForm(schools=self.schools))
+
+    def post(self, request):
+        schools = self.schools
+        if "remove" in request.POST:
+            qualification = get_object_or_404(
+                TeacherQualification.objects.filter(school__in=schools),
+                pk=parse_id(request.POST["remove"]) or 0,
+            )
+            services.qualification_remove(qualification=qualification, by=request.user)
+            messages.success(request, _("The qualification was removed."))
+            return redirect("scheduling:qualifications")
+        form = QualificationForm(request.POST, schools=schools)
+        if form.is_valid():
+            try:
+                services.qualification_add(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The qualification was added."))
+                return redirect("scheduling:qualifications")
+        return self.render(form, status=400)
 
 
 class CalendarFeedsView(LoginRequiredMixin, View):

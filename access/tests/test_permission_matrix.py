@@ -262,6 +262,8 @@ MATRIX: dict[str, Row] = {
     "scheduling:conflicts": Row(403, only(SCHOOL_STAFF)),
     # Coordinators plan around the school's closed periods, leaders decide them.
     "scheduling:closures": Row(403, only(REGISTRARS)),
+    # So are the teachers' qualifications, which the planner gives blocks by.
+    "scheduling:qualifications": Row(403, only(REGISTRARS)),
     "scheduling:calendar_feeds": Row(200, LOGIN_REQUIRED),
     # A calendar app cannot log in: the secret token is the key; a wrong one is 404.
     "scheduling:calendar_feed": Row(404, kwargs={"token": "not-a-real-token"}),

@@ -562,3 +562,103 @@ def test_an_activity_cannot_come_after_itself_or_in_a_circle(setup):
         activity.full_clean()
     activity.after = None
     activity.full_clean()
+
+
+def test_qualifications_are_kept_on_their_page_by_the_schools_staff(setup, client):
+    client.force_login(setup["coordinator"])
+    url = reverse("scheduling:qualifications")
+    assert client.get(url).status_code == 200
+    course = AmuCourseFactory()
+    data = {"school": setup["school"].pk, "teacher": setup["teacher"].pk, "course": course.pk}
+    assert client.post(url, data).status_code == 302
+    row = TeacherQualification.objects.get(course=course)
+    # The same again, neither nor both, or a teacher of another school: refused, shown.
+    for bad in (
+        data,
+        {"school": setup["school"].pk, "teacher": setup["teacher"].pk},
+        {**data, "fkb": course.fkb_id},
+        {**data, "teacher": setup["other_coordinator"].pk},
+    ):
+        response = client.post(url, bad)
+        assert response.status_code == 400, bad
+    assert TeacherQualification.objects.filter(course=course).count() == 1
+    assert client.post(url, {"remove": row.pk}).status_code == 302
+    assert not TeacherQualification.objects.filter(course=course).exists()
+    # Another school's qualification is out of reach.
+    other = TeacherQualification.objects.create(
+        school=setup["school_b"], teacher=setup["other_coordinator"], course=course
+    )
+    assert client.post(url, {"remove": other.pk}).status_code == 404
+    assert client.post(url, {"remove": "x"}).status_code == 404
+
+
+def _second_activity_of_the_course(setup, size=3, start=W[2], end=W[6]):
+    group = EmployeeGroupFactory(company=setup["company"], name="Montører")
+    people = [EmployeeFactory(company=setup["company"], group=group) for _ in range(size)]
+    other = PlanActivityFactory(
+        plan=setup["plan"],
+        amu_course=setup["course"],
+        planned_start=start,
+        planned_end=end + dt.timedelta(4),
+        title="Montører på samme kursus",
+    )
+    other.target_groups.add(group)
+    return other, people
+
+
+def test_two_activities_of_one_course_share_one_new_block(setup, client):
+    other, people = _second_activity_of_the_course(setup)
+    proposal = ask(setup)
+    assert proposal.summary["new_blocks"] == 1
+    assert len(proposal.items) == 2
+    first, second = proposal.items
+    assert first["joint"] and first["joint"] == second["joint"]
+    assert first["week"] == second["week"] == [2027, 2]
+    assert first["filled"] == second["filled"] == 7
+    assert {first["activity"], second["activity"]} == {setup["activity"].pk, other.pk}
+    mine = next(i for i in proposal.items if i["activity"] == setup["activity"].pk)
+    assert mine["shared_with"] == ["Montører på samme kursus"]
+    assert "Montører på samme kursus" in mine["reasons"][0]
+    client.force_login(setup["coordinator"])
+    page = client.get(proposals.proposal_url(proposal), HTTP_ACCEPT_LANGUAGE="en")
+    assert "One block together with Montører på samme kursus" in page.content.decode()
+
+
+def test_accepting_the_parts_of_a_shared_block_writes_one_block(setup):
+    other, people = _second_activity_of_the_course(setup)
+    proposal = ask(setup)
+    first, second = proposal.items
+    [block] = proposals.proposal_accept(
+        proposal=proposal, keys=[first["key"]], by=setup["coordinator"]
+    )
+    proposal.refresh_from_db()
+    # Accepted later, the other activity's part joins the block written for the first.
+    [again] = proposals.proposal_accept(
+        proposal=proposal, keys=[second["key"]], by=setup["coordinator"]
+    )
+    assert again == block
+    assert CourseBlock.objects.filter(course=setup["course"]).count() == 1
+    places = Enrollment.objects.filter(course_block=block)
+    assert places.count() == 7
+    assert set(places.values_list("plan_activity", flat=True)) == {setup["activity"].pk, other.pk}
+
+
+def test_accepting_both_parts_at_once_writes_one_block(setup):
+    _second_activity_of_the_course(setup)
+    proposal = ask(setup)
+    blocks = proposals.proposal_accept(
+        proposal=proposal, keys=[i["key"] for i in proposal.items], by=setup["coordinator"]
+    )
+    assert len(set(blocks)) == 1
+    assert Enrollment.objects.filter(course_block=blocks[0]).count() == 7
+
+
+def test_a_course_whose_people_do_not_fit_one_block_opens_a_second(setup):
+    """4 + 13 people, 16 seats, one teacher: two weeks, one block each."""
+    _second_activity_of_the_course(setup, size=13)
+    proposal = ask(setup)
+    assert proposal.summary["new_blocks"] == 2 and proposal.summary["placed"] == 17
+    by_joint = {}
+    for item in proposal.items:
+        by_joint[item["joint"]] = by_joint.get(item["joint"], 0) + len(item["employees"])
+    assert len(by_joint) == 2 and max(by_joint.values()) <= 16
