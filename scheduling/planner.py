@@ -92,6 +92,9 @@ class Group:
     members: frozenset[int]
     limit: int
     away: dict = field(default_factory=dict)
+    # week -> members already counted in `away` (held by the search): away once, however
+    # many of their blocks fall in the week
+    counted: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -331,7 +334,7 @@ class _Model:
                 away = []
                 for employee in group.members:
                     covering = self.covering.get((employee, week))
-                    if covering:
+                    if covering and employee not in group.counted.get(week, ()):
                         var = m.new_bool_var(f"a{employee}_{week}")
                         m.add_max_equality(var, covering)
                         away.append(var)
@@ -410,6 +413,7 @@ class _Model:
 # Above this many (person, option) decisions one model of the whole plan is too big to
 # improve on within seconds; the search then works one course at a time (below).
 WHOLE_MODEL_DECISIONS = 4000
+NEIGHBOURHOOD_SECONDS = 1.0  # per course's model within the search
 
 
 def solve(
@@ -446,12 +450,14 @@ def solve(
     return replace(found, seconds=seconds)
 
 
-def _solve_model(instance, hint, deadline, workers, weights, progress, seed) -> Result | None:
+def _solve_model(
+    instance, hint, deadline, workers, weights, progress, seed, repair=True
+) -> Result | None:
     model = _Model(instance, weights)
     if hint:
         model.hint(hint)
     solver = cp_model.CpSolver()
-    solver.parameters.repair_hint = True
+    solver.parameters.repair_hint = repair
     solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -483,16 +489,17 @@ def _by_course(instance, current, deadline, workers, weights, progress, seed) ->
     best = score(instance, current, weights)
     improvements, stale = 0, 0
     started = time.monotonic()
-    while stale < len(neighbourhoods) and deadline - time.monotonic() > 0.2:
+    while stale < len(neighbourhoods) and deadline - time.monotonic() >= NEIGHBOURHOOD_SECONDS:
         rng.shuffle(neighbourhoods)
         for ids in neighbourhoods:
-            left = deadline - time.monotonic()
-            if left < 0.2 or stale >= len(neighbourhoods):
+            # A model is given its full time or not started: CP-SAT (9.15) has aborted the
+            # process when a model with a hint was stopped within half a second.
+            if deadline - time.monotonic() < NEIGHBOURHOOD_SECONDS or stale >= len(neighbourhoods):
                 break
             sub = _held(instance, current, ids)
             hint = Result("feasible", [p for p in current.placements if p.activity in ids], {})
-            until = time.monotonic() + min(left, 1.0)
-            found = _solve_model(sub, hint, until, workers, weights, None, seed)
+            until = time.monotonic() + NEIGHBOURHOOD_SECONDS
+            found = _solve_model(sub, hint, until, workers, weights, None, seed, repair=True)
             stale += 1
             if found is None:
                 continue
@@ -568,8 +575,13 @@ def _held(instance: Instance, current: Result, ids: set[int]) -> Instance:
     groups = []
     for group in instance.groups:
         weeks = {w for (g, w) in away if g == group.id} | set(group.away)
-        counted = {w: group.away.get(w, 0) + len(away.get((group.id, w), ())) for w in weeks}
-        groups.append(replace(group, away=counted))
+        groups.append(
+            replace(
+                group,
+                away={w: group.away.get(w, 0) + len(away.get((group.id, w), ())) for w in weeks},
+                counted={w: frozenset(away.get((group.id, w), ())) for w in weeks},
+            )
+        )
     return replace(instance, activities=tuple(activities), groups=tuple(groups), busy=dict(busy))
 
 

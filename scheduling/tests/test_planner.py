@@ -378,3 +378,56 @@ def test_a_large_plan_is_improved_course_by_course_under_every_rule():
     assert score(instance, result) > score(instance, baseline)
     assert_keeps_every_rule(instance, result)
     assert_keeps_every_rule(instance, baseline)
+
+
+def test_a_held_person_away_that_week_is_counted_once_in_the_group():
+    """At most one of the group away a week: the person already away on Monday and
+    Tuesday for A may still take B on Wednesday and Thursday of the same week, but
+    nobody else of the group may go that week."""
+    monday_tuesday = week(0, days=2)
+    wednesday = replace(
+        week(0, days=2, teachers=(2,)),
+        key="wed",
+        start=MONDAY + dt.timedelta(days=2),
+        end=MONDAY + dt.timedelta(days=3),
+    )
+    a = Activity(1, "A", (1,), (monday_tuesday,))
+    b = Activity(2, "B", (1, 2), (wednesday,))
+    group = Group(1, "G", frozenset({1, 2}), 1)
+    instance = Instance((a, b), groups=(group,))
+    current = Result("feasible", [Placement(1, monday_tuesday, (1,), teacher=1, joint="a#1")], {})
+    sub = _held(instance, current, {2})
+    [held_group] = sub.groups
+    assert held_group.away[monday_tuesday.week] == 1
+    found = solve(sub, time_limit=5, workers=1)
+    assert [p.employees for p in found.placements] == [(1,)]
+    assert found.unplaced == {2: [2]}
+
+
+def test_an_activity_after_another_may_not_start_the_day_the_other_ends():
+    """A is one day, Monday of week 1; B comes after A. B's Monday of week 1 starts the
+    day A ends, so B goes in week 2 (different people, different teachers: only the
+    order rules week 1 out; spreading absences is weighed at nothing, so only the order
+    can keep B out of week 1)."""
+    a = Activity(1, "A", (1,), (week(1, days=1),))
+    b = Activity(2, "B", (2,), (week(1, days=1, teachers=(2,)), week(2, teachers=(2,))), after=1)
+    result = run(Instance((a, b)), weights={"peak_week": 0})
+    [on_b] = [p for p in result.placements if p.activity == 2]
+    assert on_b.option.key == "w2"
+    assert_keeps_every_rule(Instance((a, b)), result)
+
+
+def test_the_score_counts_the_minimum_per_block_of_a_week():
+    """Twenty people, 16 seats, two teachers, a minimum of 12: two blocks that week need
+    24 people and have 20, four short (−8,000); two blocks −40,000; twenty away −4,000."""
+    activity = Activity(1, "A", tuple(range(1, 21)), (week(0, teachers=(1, 2)),))
+    instance = Instance((activity,), capacity=16, minimum=12)
+    assert greedy(instance).new_blocks == 2
+    assert score(instance, greedy(instance)) == 20_000_000 - 40_000 - 8_000 - 4_000
+
+
+def test_the_score_counts_each_week_later_than_the_first():
+    """One person on a new block six weeks after the earliest possible week: −60."""
+    activity = Activity(1, "A", (1,), (week(6),))
+    instance = Instance((activity, Activity(2, "B", (), (week(0),))))
+    assert score(instance, greedy(instance)) == 1_000_000 - 20_000 - 60 - 200

@@ -82,7 +82,7 @@ def test_plan_to_enrolled_employees(page_for, live_server):
     coordinator.get_by_label("ISO-uge").fill(f"{year}-W{week:02d}")
     coordinator.get_by_label("Karin Dahl").check()
     coordinator.get_by_role("button", name="Gem").click()
-    coordinator.get_by_text("Karin Dahl underviser allerede på").wait_for()
+    coordinator.get_by_text("Karin Dahl underviser allerede på").first.wait_for()
     screenshot(coordinator, "block-conflict-da")
     coordinator.get_by_label("Gem alligevel: jeg har set konflikterne ovenfor").check()
     coordinator.get_by_role("button", name="Gem").click()
