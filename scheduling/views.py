@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -633,17 +634,46 @@ class ReservationView(BlockMixin, View):
         return redirect("scheduling:block_detail", self.block.pk)
 
 
-class ClosuresView(LoginRequiredMixin, View):
-    """The school calendar: periods the school does not teach (blocks skip them)."""
+class _KeptByThePlanners(LoginRequiredMixin, View):
+    """A list the school's coordinators and leaders keep for planning (its closed periods,
+    its teachers' qualifications): see it, add to it, remove from it."""
 
-    template_name = "scheduling/closures.html"
+    refusal = ""
+    removed = ""
+    url_name = ""
 
     @cached_property
     def schools(self):
         schools = manages_calendar_schools(self.request.user)
         if not schools.exists():
-            raise PermissionDenied(_("A school's coordinators and leaders keep its calendar."))
+            raise PermissionDenied(self.refusal)
         return schools
+
+    def removable(self):
+        raise NotImplementedError
+
+    def remove(self, row):
+        raise NotImplementedError
+
+    def add(self, request):
+        raise NotImplementedError
+
+    def post(self, request):
+        if "remove" not in request.POST:
+            return self.add(request)
+        row = get_object_or_404(self.removable(), pk=parse_id(request.POST["remove"]) or 0)
+        self.remove(row)
+        messages.success(request, self.removed)
+        return redirect(self.url_name)
+
+
+class ClosuresView(_KeptByThePlanners):
+    """The school calendar: periods the school does not teach (blocks skip them)."""
+
+    template_name = "scheduling/closures.html"
+    refusal = gettext_lazy("A school's coordinators and leaders keep its calendar.")
+    removed = gettext_lazy("The closed period was removed.")
+    url_name = "scheduling:closures"
 
     def render(self, form):
         schools = self.schools
@@ -666,17 +696,14 @@ class ClosuresView(LoginRequiredMixin, View):
     def get(self, request):
         return self.render(ClosureForm(schools=self.schools))
 
-    def post(self, request):
-        schools = self.schools
-        if "remove" in request.POST:
-            closure = get_object_or_404(
-                SchoolClosure.objects.filter(school__in=schools),
-                pk=parse_id(request.POST["remove"]) or 0,
-            )
-            services.closure_remove(closure=closure, by=request.user)
-            messages.success(request, _("The closed period was removed."))
-            return redirect("scheduling:closures")
-        form = ClosureForm(request.POST, schools=schools)
+    def removable(self):
+        return SchoolClosure.objects.filter(school__in=self.schools)
+
+    def remove(self, row):
+        services.closure_remove(closure=row, by=self.request.user)
+
+    def add(self, request):
+        form = ClosureForm(request.POST, schools=self.schools)
         if not form.is_valid():
             return self.render(form)
         services.closure_add(by=request.user, **form.cleaned_data)
@@ -691,20 +718,14 @@ class ClosuresView(LoginRequiredMixin, View):
         return redirect("scheduling:closures")
 
 
-class QualificationsView(LoginRequiredMixin, View):
+class QualificationsView(_KeptByThePlanners):
     """Who may teach which courses: the planner gives new blocks only to a qualified
     teacher. Kept by the school's coordinators and leaders."""
 
     template_name = "scheduling/qualifications.html"
-
-    @cached_property
-    def schools(self):
-        schools = manages_calendar_schools(self.request.user)
-        if not schools.exists():
-            raise PermissionDenied(
-                _("A school's coordinators and leaders keep its teachers' qualifications.")
-            )
-        return schools
+    refusal = gettext_lazy("A school's coordinators and leaders keep its teachers' qualifications.")
+    removed = gettext_lazy("The qualification was removed.")
+    url_name = "scheduling:qualifications"
 
     def render(self, form, status=200):
         rows = (
@@ -719,17 +740,14 @@ class QualificationsView(LoginRequiredMixin, View):
     def get(self, request):
         return self.render(QualificationForm(schools=self.schools))
 
-    def post(self, request):
-        schools = self.schools
-        if "remove" in request.POST:
-            qualification = get_object_or_404(
-                TeacherQualification.objects.filter(school__in=schools),
-                pk=parse_id(request.POST["remove"]) or 0,
-            )
-            services.qualification_remove(qualification=qualification, by=request.user)
-            messages.success(request, _("The qualification was removed."))
-            return redirect("scheduling:qualifications")
-        form = QualificationForm(request.POST, schools=schools)
+    def removable(self):
+        return TeacherQualification.objects.filter(school__in=self.schools)
+
+    def remove(self, row):
+        services.qualification_remove(qualification=row, by=self.request.user)
+
+    def add(self, request):
+        form = QualificationForm(request.POST, schools=self.schools)
         if form.is_valid():
             try:
                 services.qualification_add(by=request.user, **form.cleaned_data)

@@ -621,7 +621,10 @@ def test_two_activities_of_one_course_share_one_new_block(setup, client):
     assert "Montører på samme kursus" in mine["reasons"][0]
     client.force_login(setup["coordinator"])
     page = client.get(proposals.proposal_url(proposal), HTTP_ACCEPT_LANGUAGE="en")
-    assert "One block together with Montører på samme kursus" in page.content.decode()
+    html = page.content.decode()
+    assert "One block together with Montører på samme kursus" in html
+    # The grid marks each part with the fill of the one block: 4 + 3 of 16.
+    assert html.count(">7/16<") == 2
 
 
 def test_accepting_the_parts_of_a_shared_block_writes_one_block(setup):
