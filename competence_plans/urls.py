@@ -13,6 +13,11 @@ urlpatterns = [
     path(
         "<int:pk>/goals/<int:goal_pk>/delete/", views.GoalDeleteView.as_view(), name="goal_delete"
     ),
+    path(
+        "<int:pk>/goals/<int:goal_pk>/courses/",
+        views.GoalCoursesView.as_view(),
+        name="goal_courses",
+    ),
     path("<int:pk>/activities/new/", views.ActivityFormView.as_view(), name="activity_create"),
     path(
         "<int:pk>/activities/<int:activity_pk>/edit/",

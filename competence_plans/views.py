@@ -9,8 +9,11 @@ from django.views.generic import FormView, TemplateView
 
 from access import Capability, can, partnerships_for, plans_for
 from access.mixins import ScopedLoadMixin, get_for_user_or_404
-from competence_plans.models import CompetencePlan
+from competence_plans.models import CompetencePlan, PlanActivity
+from core.validators import parse_id
 from core.views import form_page_context
+from schools.models import AmuCourse
+from schools.search import course_suggestions
 
 from . import services
 from .forms import ActivityForm, CommentForm, GoalForm, PlanForm, TransitionForm
@@ -187,6 +190,60 @@ class GoalDeleteView(PlanMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(self.plan_url() + "#goals")
+
+
+class GoalCoursesView(PlanMixin, View):
+    """AMU courses that fit a goal, found in the catalogue from the goal's words; on a
+    draft, one click adds a course as an activity serving the goal."""
+
+    capability = Capability.EDIT
+
+    def get(self, request, pk, goal_pk):
+        goal = get_object_or_404(self.plan.goals, pk=goal_pk)
+        courses = course_suggestions(f"{goal.title} {goal.description}")
+        planned = set(
+            self.plan.activities.filter(amu_course__in=courses).values_list("amu_course", flat=True)
+        )
+        return render(
+            request,
+            "competence_plans/goal_courses.html",
+            {
+                "plan": self.plan,
+                "goal": goal,
+                "courses": [(course, course.pk in planned) for course in courses],
+                "editable": self.plan.status == CompetencePlan.Status.DRAFT,
+                "crumbs": self.crumbs(),
+            },
+        )
+
+    def post(self, request, pk, goal_pk):
+        goal = get_object_or_404(self.plan.goals, pk=goal_pk)
+        course = AmuCourse.objects.filter(
+            active=True, pk=parse_id(request.POST.get("course"))
+        ).first()
+        if course is None:
+            messages.error(request, _("Choose one of the suggested courses."))
+            return redirect("competence_plans:goal_courses", self.plan.pk, goal.pk)
+        try:
+            activity = services.activity_create(
+                plan=self.plan,
+                kind=PlanActivity.Kind.AMU_COURSE,
+                amu_course=course,
+                goal=goal,
+                title=course.title,
+                days=course.duration_days,
+                planned_start=self.plan.period_start,
+                planned_end=self.plan.period_end,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("competence_plans:goal_courses", self.plan.pk, goal.pk)
+        messages.success(
+            request,
+            _("%(course)s was added for the goal. Choose who takes it and when.")
+            % {"course": f"{course.number} {course.title}"},
+        )
+        return redirect("competence_plans:activity_update", self.plan.pk, activity.pk)
 
 
 class ActivityFormView(PlanMixin, PlanFormPage, FormView):

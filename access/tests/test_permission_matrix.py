@@ -246,6 +246,9 @@ MATRIX: dict[str, Row] = {
     "competence_plans:goal_delete": Row(
         404, only(PARTNERSHIP_EDITORS), {**PLA, "goal_pk": pk("goal_a")}
     ),
+    "competence_plans:goal_courses": Row(
+        404, only(PARTNERSHIP_EDITORS), {**PLA, "goal_pk": pk("goal_a")}
+    ),
     "competence_plans:activity_create": Row(404, only(PARTNERSHIP_EDITORS), PLA),
     "competence_plans:activity_update": Row(
         404, only(PARTNERSHIP_EDITORS), {**PLA, "activity_pk": pk("activity_a")}

@@ -35,6 +35,7 @@ PAGES = {
         "/plans/1/",
         "/plans/1/staff/",
         "/plans/1/activities/new/",
+        "/plans/3/goals/7/courses/",
         "/schools/week-plan/",
         "/schools/blocks/new/",
         "/schools/catalogue/",
