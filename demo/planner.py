@@ -1,6 +1,7 @@
 """Something for the planner to propose in the demo: the coordinator's plan in progress
 gains a certificate course not yet on any block, for a group of which production can
-spare at most two people a week."""
+spare at most two people a week, and the same course for a second group, so the proposal
+puts both groups in the same new blocks."""
 
 import datetime as dt
 
@@ -10,6 +11,7 @@ from competence_plans.models import CompetencePlan, PlanActivity
 from .base import SeedReport, World
 
 TITLE = "Certifikat til hele gruppen (foreslå hold med planlæggeren)"
+SECOND_TITLE = "Samme certifikat for {group}"
 
 
 def seed_planner_example(world: World, report: SeedReport) -> None:
@@ -48,3 +50,23 @@ def seed_planner_example(world: World, report: SeedReport) -> None:
     group.max_away = 2
     group.save(update_fields=["max_away", "updated_at"])
     report.add("activities")
+    other = (
+        EmployeeGroup.objects.filter(company=plan.partnership.company)
+        .exclude(pk=group.pk)
+        .order_by("pk")
+        .first()
+    )
+    if other is not None:
+        second = PlanActivity.objects.create(
+            plan=plan,
+            position=activity.position + 1,
+            kind=PlanActivity.Kind.AMU_COURSE,
+            amu_course=course,
+            title=SECOND_TITLE.format(group=other.name.lower()),
+            planned_start=activity.planned_start,
+            planned_end=activity.planned_end,
+            days=course.duration_days,
+            responsible=coordinator.get_full_name(),
+        )
+        second.target_groups.add(other)
+        report.add("activities")
