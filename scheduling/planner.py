@@ -450,14 +450,15 @@ def solve(
     return replace(found, seconds=seconds)
 
 
-def _solve_model(
-    instance, hint, deadline, workers, weights, progress, seed, repair=True
-) -> Result | None:
+def _solve_model(instance, hint, deadline, workers, weights, progress, seed) -> Result | None:
     model = _Model(instance, weights)
     if hint:
         model.hint(hint)
     solver = cp_model.CpSolver()
-    solver.parameters.repair_hint = repair
+    # The hint is a complete schedule that keeps every rule, so it needs no repair; and
+    # CP-SAT 9.15 aborts the whole process ("Check failed: heuristics.fixed_search") now
+    # and then when asked to repair one (google/or-tools#5025, fixed after 9.15).
+    solver.parameters.repair_hint = False
     solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -492,14 +493,13 @@ def _by_course(instance, current, deadline, workers, weights, progress, seed) ->
     while stale < len(neighbourhoods) and deadline - time.monotonic() >= NEIGHBOURHOOD_SECONDS:
         rng.shuffle(neighbourhoods)
         for ids in neighbourhoods:
-            # A model is given its full time or not started: CP-SAT (9.15) has aborted the
-            # process when a model with a hint was stopped within half a second.
+            # A model is given its full second or not started.
             if deadline - time.monotonic() < NEIGHBOURHOOD_SECONDS or stale >= len(neighbourhoods):
                 break
             sub = _held(instance, current, ids)
             hint = Result("feasible", [p for p in current.placements if p.activity in ids], {})
             until = time.monotonic() + NEIGHBOURHOOD_SECONDS
-            found = _solve_model(sub, hint, until, workers, weights, None, seed, repair=True)
+            found = _solve_model(sub, hint, until, workers, weights, None, seed)
             stale += 1
             if found is None:
                 continue
