@@ -58,11 +58,13 @@ from .scheduling import course_blocks_for, schedule_proposals_for
 from .schools import (
     amu_courses_for,
     can_manage_catalogue,
+    can_manage_funding_rates,
     led_schools,
     manages_calendar_schools,
     registering_schools,
     scheduling_schools,
     schools_for,
+    target_setting_schools,
 )
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "amu_courses_for",
     "can",
     "can_manage_catalogue",
+    "can_manage_funding_rates",
     "can_manage_network",
     "companies_for",
     "company_people",
@@ -108,4 +111,5 @@ __all__ = [
     "schedule_proposals_for",
     "school_people",
     "schools_for",
+    "target_setting_schools",
 ]

@@ -34,6 +34,12 @@ def led_schools(user) -> QuerySet:
     return _schools_with(user, SchoolRole.LEADER)
 
 
+def target_setting_schools(user) -> QuerySet:
+    """Schools whose ÅE targets the user sets: their leaders decide them (administrators
+    may act for any school)."""
+    return _schools_with(user, SchoolRole.LEADER)
+
+
 @scope_of("schools.School")
 def _schools_with(user, School, *roles) -> QuerySet:
     return School.objects.filter(pk__in=school_ids(user, roles))
@@ -52,6 +58,12 @@ def can_manage_catalogue(user) -> bool:
         user.is_superuser
         or SchoolMembership.objects.filter(user=user, role=SchoolRole.LEADER).exists()
     )
+
+
+def can_manage_funding_rates(user) -> bool:
+    """The year's VEU rates and participant fees are national figures every school
+    uses; administrators keep them, not one school's leader."""
+    return active(user) and user.is_superuser
 
 
 @rule_for("schools.School")

@@ -4,27 +4,31 @@ from decimal import Decimal
 
 from companies.models import VEU_ELIGIBLE_LEVELS, Employee
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity
-from schools.figures import aarselever, veu_compensation_dkk
+from schools.figures import NO_ECONOMICS, Economics, Volumes, funding_rates
 
 
 @dataclass(frozen=True)
 class PlanFigures:
-    """Planned volume of a plan's AMU activities (what ÅE and VEU are paid for)."""
+    """Planned volume of a plan's AMU activities (what ÅE and VEU are paid for), and
+    what it costs and brings at the rates of the years the activities start in."""
 
     participants: int
-    participant_days: Decimal
-    eligible_participant_days: Decimal
+    economics: Economics
+
+    @property
+    def participant_days(self) -> Decimal:
+        return self.economics.participant_days
+
+    @property
+    def eligible_participant_days(self) -> Decimal:
+        return self.economics.eligible_days
 
     @property
     def aarselever(self) -> Decimal:
-        return aarselever(self.participant_days)
-
-    @property
-    def veu_estimate_dkk(self) -> Decimal:
-        return veu_compensation_dkk(self.eligible_participant_days)
+        return self.economics.aarselever
 
 
-EMPTY_FIGURES = PlanFigures(0, Decimal(0), Decimal(0))
+EMPTY_FIGURES = PlanFigures(0, NO_ECONOMICS)
 
 
 def _enrollment_model():
@@ -34,33 +38,53 @@ def _enrollment_model():
 
 
 def plans_figures(plans: list[CompetencePlan]) -> dict[int, PlanFigures]:
-    """Figures for many plans in three queries, whatever their number.
+    """Figures for many plans in four queries, whatever their number.
 
     A participant of an activity is an active employee named on it or belonging to
-    one of its target groups, counted once even when both apply.
+    one of its target groups, counted once even when both apply. An activity's days
+    count in the year it is planned to start.
     """
     plan_ids = [plan.pk for plan in plans]
     activities = {
-        pk: (plan_id, days)
-        for pk, plan_id, days in PlanActivity.objects.filter(
+        pk: (plan_id, days, start.year)
+        for pk, plan_id, days, start in PlanActivity.objects.filter(
             plan__in=plan_ids, kind=PlanActivity.Kind.AMU_COURSE
-        ).values_list("pk", "plan_id", "days")
+        ).values_list("pk", "plan_id", "days", "planned_start")
     }
     participants: dict[int, dict[int, bool]] = defaultdict(dict)
     for activity_id, employee_id, level in _target_rows(activities.keys()):
         participants[activity_id][employee_id] = level in VEU_ELIGIBLE_LEVELS
 
-    totals: dict[int, list] = {pk: [set(), Decimal(0), Decimal(0)] for pk in plan_ids}
-    for activity_id, (plan_id, days) in activities.items():
-        people = participants[activity_id]
-        total = totals[plan_id]
-        total[0].update(people)
-        total[1] += days * len(people)
-        total[2] += days * sum(people.values())
+    people: dict[int, set[int]] = {pk: set() for pk in plan_ids}
+    volumes: dict[int, Volumes] = {pk: Volumes() for pk in plan_ids}
+    for activity_id, (plan_id, days, year) in activities.items():
+        targets = participants[activity_id]
+        people[plan_id].update(targets)
+        volumes[plan_id].add(year, days * len(targets), days * sum(targets.values()))
+    rates = funding_rates() if plan_ids else {}
     return {
-        pk: PlanFigures(len(people), days, eligible)
-        for pk, (people, days, eligible) in totals.items()
+        pk: PlanFigures(len(people[pk]), Economics.of(volumes[pk].result(), rates))
+        for pk in plan_ids
     }
+
+
+def partnership_economics(
+    plans: list[CompetencePlan], figures: dict[int, PlanFigures]
+) -> dict[int, Economics]:
+    """Per partnership, its plans' figures added up: only each plan's newest version
+    counts (an earlier version is the same plan before it changed). No query: the rates
+    are those the plans' figures were priced with."""
+    superseded = {plan.previous_version_id for plan in plans if plan.previous_version_id}
+    volumes: dict[int, Volumes] = defaultdict(Volumes)
+    rates: dict[int, dict] = defaultdict(dict)
+    for plan in plans:
+        volumes[plan.partnership_id]  # a partnership whose plans plan nothing shows zero
+        if plan.pk in superseded or plan.pk not in figures:
+            continue
+        economics = figures[plan.pk].economics
+        volumes[plan.partnership_id].extend(economics.volumes)
+        rates[plan.partnership_id].update({rate.year: rate for rate in economics.rates})
+    return {pk: Economics.of(total.result(), rates[pk]) for pk, total in volumes.items()}
 
 
 def plan_figures(plan: CompetencePlan) -> PlanFigures:

@@ -4,16 +4,18 @@ The scope is a set of partnerships (portfolio, money, attention) and a set of co
 blocks (activity, quality), both cut to what the user may see and to the filters.
 Participant course days count enrollments that are not cancelled on blocks that are not
 cancelled; "realised" counts those completed on held blocks. 200 participant days are
-one ÅE; VEU is estimated for participants educated up to skilled level.
+one ÅE; VEU is estimated for participants educated up to skilled level, at the rates of
+the year each block starts in (`schools.figures`).
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from access import of_schools
@@ -23,7 +25,7 @@ from evaluations.models import Answer, Invitation, Kind, Theme
 from evaluations.selectors import INDEX_DEFINITIONS
 from partnerships.models import ActionItem, Partnership
 from scheduling.models import PARTICIPATING_STATUSES, CourseBlock, Enrollment
-from schools.figures import aarselever, veu_compensation_dkk
+from schools.figures import Economics, Volumes, aarselever, funding_rates
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 DAYS = F("course_block__course__duration_days")
@@ -93,6 +95,8 @@ def days(condition: Q | None = None):
 
 
 ELIGIBLE_DAYS = Q(employee__education_level__in=VEU_ELIGIBLE_LEVELS)
+# Money follows the year the block starts in.
+YEAR = ExtractYear("course_block__start_date")
 # Places offered by the blocks that are not cancelled.
 CAPACITY = Coalesce(Sum("capacity", filter=~Q(status=CourseBlock.Status.CANCELLED)), 0)
 
@@ -175,33 +179,35 @@ def months(scope: Scope) -> list[dict]:
     ]
 
 
-def per_partnership(scope: Scope) -> list[dict]:
-    """AMU participant days, ÅE and the VEU estimate per partnership; one query."""
-    rows = (
-        scope.enrollments.values(
-            "plan_activity__plan__partnership_id",
-            "plan_activity__plan__partnership__title",
-            "plan_activity__plan__partnership__company__name",
+def per_partnership(scope: Scope, rates: dict) -> list[dict]:
+    """AMU participant days, ÅE and the VEU estimate per partnership; one query (a row
+    per partnership and year, added up here)."""
+    rows: dict[object, dict] = {}
+    for row in scope.enrollments.values(
+        "plan_activity__plan__partnership_id",
+        "plan_activity__plan__partnership__title",
+        "plan_activity__plan__partnership__company__name",
+        year=YEAR,
+    ).annotate(participants=Count("pk"), days=days(), eligible_days=days(ELIGIBLE_DAYS)):
+        pk = row["plan_activity__plan__partnership_id"]
+        entry = rows.setdefault(
+            pk,
+            {
+                "partnership_id": pk,
+                "title": row["plan_activity__plan__partnership__title"],
+                "company": row["plan_activity__plan__partnership__company__name"],
+                "participants": 0,
+                "volumes": Volumes(),
+            },
         )
-        .annotate(
-            participants=Count("pk"),
-            days=days(),
-            eligible_days=days(ELIGIBLE_DAYS),
-        )
-        .order_by("-days", "plan_activity__plan__partnership__title")
-    )
-    return [
-        {
-            "partnership_id": row["plan_activity__plan__partnership_id"],
-            "title": row["plan_activity__plan__partnership__title"],
-            "company": row["plan_activity__plan__partnership__company__name"],
-            "participants": row["participants"],
-            "days": row["days"],
-            "ae": aarselever(row["days"]),
-            "veu": veu_compensation_dkk(row["eligible_days"]),
-        }
-        for row in rows
-    ]
+        entry["participants"] += row["participants"]
+        entry["volumes"].add(row["year"], row["days"], row["eligible_days"])
+    result = []
+    for entry in rows.values():
+        economics = Economics.of(entry.pop("volumes").result(), rates)
+        entry.update(days=economics.participant_days, ae=economics.aarselever, veu=economics.veu)
+        result.append(entry)
+    return sorted(result, key=lambda r: (-r["days"], r["title"] or ""))
 
 
 def top_courses(scope: Scope, limit=5) -> list[dict]:
@@ -224,17 +230,25 @@ def top_fkbs(scope: Scope, limit=5) -> list[dict]:
     )
 
 
-def participants_total(scope: Scope) -> dict:
-    """Totals for the period; one query."""
-    totals = scope.enrollments.aggregate(
+def participants_total(scope: Scope, rates: dict) -> dict:
+    """Totals for the period, and what they bring at each year's rates; one query."""
+    totals = {"participants": 0, "days": Decimal(0), "realised_days": Decimal(0)}
+    volumes = Volumes()
+    for row in scope.enrollments.values(year=YEAR).annotate(
         participants=Count("pk"),
         days=days(),
         realised_days=days(REALISED),
         eligible_days=days(ELIGIBLE_DAYS),
-    )
+    ):
+        for key in totals:
+            totals[key] += row[key]
+        volumes.add(row["year"], row["days"], row["eligible_days"])
+    economics = Economics.of(volumes.result(), rates)
     totals["ae"] = aarselever(totals["days"])
     totals["realised_ae"] = aarselever(totals["realised_days"])
-    totals["veu"] = veu_compensation_dkk(totals["eligible_days"])
+    totals["veu"] = economics.veu
+    totals["missing_years"] = economics.missing_years
+    totals["rates"] = economics.rates
     return totals
 
 
@@ -325,7 +339,9 @@ def attention(scope: Scope, today: dt.date, limit=10) -> dict:
     return {name: list(queryset[: limit + 1]) for name, queryset in lists.items()}
 
 
-def per_school(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> list[dict]:
+def per_school(
+    partnerships: QuerySet, blocks: QuerySet, filters: Filters, rates: dict
+) -> list[dict]:
     """The network view: the same figures for each school side by side; four queries."""
     school_ids = [s.pk for s in filters.schools]
     rows = {s.pk: {"school": s, "partnerships": 0, "active": 0} for s in filters.schools}
@@ -346,19 +362,16 @@ def per_school(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> li
     for row in (
         Enrollment.objects.filter(course_block__in=in_period, status__in=PARTICIPATING)
         .exclude(course_block__status=CourseBlock.Status.CANCELLED)
-        .values("course_block__school")
+        .values("course_block__school", year=YEAR)
         .annotate(
             participants=Count("pk"),
             days=days(),
             eligible=days(ELIGIBLE_DAYS),
         )
     ):
-        rows[row["course_block__school"]].update(
-            participants=row["participants"],
-            days=row["days"],
-            ae=aarselever(row["days"]),
-            veu=veu_compensation_dkk(row["eligible"]),
-        )
+        entry = rows[row["course_block__school"]]
+        entry["participants"] = entry.get("participants", 0) + row["participants"]
+        entry.setdefault("volumes", Volumes()).add(row["year"], row["days"], row["eligible"])
     for row in (
         Answer.objects.filter(
             response__course_block__in=in_period,
@@ -372,16 +385,110 @@ def per_school(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> li
             rows[row["response__school"]]["outcome"] = row["mean"]
     result = []
     for row in rows.values():
+        economics = Economics.of(row.pop("volumes", Volumes()).result(), rates)
+        row.update(days=economics.participant_days, ae=economics.aarselever, veu=economics.veu)
+        row["missing_years"] = economics.missing_years
         row.setdefault("held", 0)
         row.setdefault("capacity", 0)
         row.setdefault("participants", 0)
-        row.setdefault("days", Decimal(0))
-        row.setdefault("ae", aarselever(0))
-        row.setdefault("veu", veu_compensation_dkk(0))
         row.setdefault("outcome", None)
         row["fill"] = fill_rate(row["participants"], row["capacity"])
         result.append(row)
     return result
+
+
+# --- ÅE against target ----------------------------------------------------------------
+
+MONTHS_PER_YEAR = Decimal(12)
+# A longer period has too many months to read against targets.
+TARGET_MONTHS_AT_MOST = 60
+
+
+def _ae(value: Decimal | None) -> Decimal | None:
+    """ÅE to three places, as `schools.figures.aarselever` gives them."""
+    return None if value is None else value.quantize(Decimal("0.001"))
+
+
+def _months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    month, months_ = dt.date(start.year, start.month, 1), []
+    while month <= end:
+        months_.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months_
+
+
+def against_target(filters: Filters, months_rows: list[dict], today: dt.date) -> dict:
+    """Planned and realised ÅE of each month of the period against the target, with the
+    forecast: what has been realised in the months gone by, and what is planned from
+    this month on. A month's target is a twelfth of its year's: the school's own (the
+    department's when one is chosen), summed over the schools in view; a year one of them
+    has no target for leaves its months without one, and says which. One query."""
+    if filters.restricts_partnerships:
+        return {"shown": False, "reason": "partnership_filter"}
+    calendar = _months_between(filters.start, filters.end)
+    if len(calendar) > TARGET_MONTHS_AT_MOST:
+        return {"shown": False, "reason": "too_long"}
+    from schools.models import AeTarget
+
+    years = sorted({m.year for m in calendar})
+    if filters.department:
+        holders = {filters.department.pk: filters.department}
+        rows = AeTarget.objects.filter(department=filters.department, year__in=years)
+        key = "department_id"
+    else:
+        holders = {school.pk: school for school in filters.schools}
+        rows = AeTarget.objects.filter(
+            school__in=list(holders), department__isnull=True, year__in=years
+        )
+        key = "school_id"
+    set_ = defaultdict(dict)  # year → holder → target
+    for row in rows.values(key, "year", "target"):
+        set_[row["year"]][row[key]] = row["target"]
+    missing = [
+        (year, holder) for year in years for pk, holder in holders.items() if pk not in set_[year]
+    ]
+    yearly = {
+        year: sum(set_[year].values(), Decimal(0)) if len(set_[year]) == len(holders) else None
+        for year in years
+    }
+    by_month = {row["month"]: row for row in months_rows}
+    this_month = dt.date(today.year, today.month, 1)
+    table, cumulative = [], {"target": Decimal(0), "realised": Decimal(0), "forecast": Decimal(0)}
+    for month in calendar:
+        row = by_month.get(month, {})
+        planned = aarselever(row.get("planned_days", 0))
+        realised = aarselever(row.get("realised_days", 0))
+        forecast = realised if month < this_month else planned
+        target = None if yearly[month.year] is None else yearly[month.year] / MONTHS_PER_YEAR
+        cumulative["realised"] += realised
+        cumulative["forecast"] += forecast
+        if target is not None and cumulative["target"] is not None:
+            cumulative["target"] += target
+        else:
+            cumulative["target"] = None
+        table.append(
+            {
+                "month": month,
+                "target": _ae(target),
+                "planned": planned,
+                "realised": realised,
+                "forecast": forecast,
+                "past": month < this_month,
+                **{f"cumulative_{k}": _ae(v) for k, v in cumulative.items()},
+            }
+        )
+    total = _ae(cumulative["target"])
+    return {
+        "shown": True,
+        "months": table,
+        "missing": missing,
+        "target": total,
+        "planned": sum((r["planned"] for r in table), Decimal(0)),
+        "realised": cumulative["realised"],
+        "forecast": cumulative["forecast"],
+        "forecast_share": cumulative["forecast"] / total if total else None,
+        "realised_share": cumulative["realised"] / total if total else None,
+    }
 
 
 def fill_rate(participants: int, capacity: int) -> float | None:
@@ -401,6 +508,7 @@ class Dashboard:
     quality: dict
     attention: dict
     conflicts: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)
 
     @property
     def fill(self) -> float | None:
@@ -410,16 +518,19 @@ class Dashboard:
 def school_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
     from scheduling.selectors import upcoming_conflicts
 
+    rates = funding_rates()
+    by_month = months(scope)
     return Dashboard(
         portfolio=portfolio(scope, filters),
         coordinators=per_coordinator(scope),
         blocks=blocks_panel(scope),
-        totals=participants_total(scope),
-        months=months(scope),
-        partnerships=per_partnership(scope),
+        totals=participants_total(scope, rates),
+        months=by_month,
+        partnerships=per_partnership(scope, rates),
         courses=top_courses(scope),
         fkbs=top_fkbs(scope),
         quality=quality(scope),
         attention=attention(scope, today),
         conflicts=upcoming_conflicts(scope.all_blocks, today=today),
+        targets=against_target(filters, by_month, today),
     )

@@ -22,7 +22,7 @@ from access import (
 )
 from access.mixins import get_for_user_or_404
 from competence_plans.models import CompetencePlan
-from competence_plans.selectors import plans_figures
+from competence_plans.selectors import partnership_economics, plans_figures
 from core.pagination import paginate
 from core.tables import csv_response
 from dashboards import selectors
@@ -30,6 +30,7 @@ from dashboards.forms import BlockListFilterForm, DashboardFilterForm
 from evaluations import selectors as evaluation_selectors
 from scheduling.models import CourseBlock, Enrollment
 from scheduling.selectors import course_blocks_with_participation
+from schools.figures import NO_ECONOMICS, funding_rates
 
 
 class FilteredMixin(LoginRequiredMixin):
@@ -223,6 +224,29 @@ class SchoolDashboardView(FilteredMixin, TemplateView):
                     for i in dashboard.quality["indices"]
                 ],
             ),
+            "targets": (
+                [
+                    _("Month"),
+                    _("Target"),
+                    _("Planned ÅE"),
+                    _("Realised ÅE"),
+                    _("Forecast"),
+                    _("Target, cumulative"),
+                    _("Forecast, cumulative"),
+                ],
+                [
+                    [
+                        r["month"].strftime("%Y-%m"),
+                        r["target"],
+                        r["planned"],
+                        r["realised"],
+                        r["forecast"],
+                        r["cumulative_target"],
+                        r["cumulative_forecast"],
+                    ]
+                    for r in dashboard.targets.get("months", ())
+                ],
+            ),
         }
         if name not in tables:
             raise Http404
@@ -245,7 +269,7 @@ class NetworkView(FilteredMixin, TemplateView):
         if valid:
             if consulting is not None:
                 filters.schools = [s for s in filters.schools if s.pk in consulting]
-            rows = selectors.per_school(*dashboard_scope(user), filters)
+            rows = selectors.per_school(*dashboard_scope(user), filters, funding_rates())
         if valid and request.GET.get("export") == "schools":
             return csv_response(
                 "network",
@@ -278,7 +302,12 @@ class NetworkView(FilteredMixin, TemplateView):
                 ],
             )
         return self.render_to_response(
-            self.get_context_data(form=form, rows=rows, filters=filters if valid else None),
+            self.get_context_data(
+                form=form,
+                rows=rows,
+                filters=filters if valid else None,
+                missing_years=sorted({year for r in rows for year in r["missing_years"]}),
+            ),
             status=200 if valid else 400,
         )
 
@@ -380,9 +409,13 @@ class CompanyDashboardView(LoginRequiredMixin, TemplateView):
         results = evaluation_selectors.results_for(
             evaluation_selectors.Scope(Q(company=company), Q(company=company))
         )
+        economics = partnership_economics(plans, figures)
+        used = {rate.year: rate for e in economics.values() for rate in e.rates}
         return super().get_context_data(
             company=company,
-            partnerships=partnerships,
+            partnerships=[(p, economics.get(p.pk, NO_ECONOMICS)) for p in partnerships],
+            rates=[used[year] for year in sorted(used)],
+            missing_years=sorted({year for e in economics.values() for year in e.missing_years}),
             plans=[(p, figures.get(p.pk), progress.get(p.pk, {})) for p in plans],
             upcoming=upcoming,
             results=results,

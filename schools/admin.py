@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from .models import AmuCourse, Department, Fkb, School
+from .models import AmuCourse, Department, Fkb, FundingRate, School
 
 
 class DepartmentInline(admin.TabularInline):
@@ -41,3 +41,16 @@ class AmuCourseAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "fkb__code", "fkb__title"]
     list_select_related = ["fkb"]
     autocomplete_fields = ["fkb"]
+
+
+@admin.register(FundingRate)
+class FundingRateAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "veu_per_week",
+        "veu_is_estimate",
+        "fee_per_week",
+        "fee_is_estimate",
+        "full_price_per_week",
+        "full_price_is_estimate",
+    ]

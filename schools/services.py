@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.models import AuditEvent, User
 from accounts.services import audit_record
-from schools.models import AmuCourse, Fkb
+from schools.models import AeTarget, AmuCourse, Fkb, FundingRate
 
 
 @transaction.atomic
@@ -36,3 +36,68 @@ def catalogue_import(*, rows: list[dict], by: User) -> dict[str, int]:
     summary = {"created": created, "updated": updated}
     audit_record(action=AuditEvent.Action.IMPORTED, actor=by, data={"catalogue": summary})
     return summary
+
+
+@transaction.atomic
+def funding_rate_save(*, rate: FundingRate | None = None, by: User, **fields) -> FundingRate:
+    """Add a year's rates (`rate` None) or change them. Every figure of that year
+    follows at once: figures read the rates at each request and never copy them."""
+    created = rate is None
+    rate = rate or FundingRate()
+    changes = {
+        name: [str(getattr(rate, name)) if not created else None, str(value)]
+        for name, value in fields.items()
+        if created or getattr(rate, name) != value
+    }
+    for name, value in fields.items():
+        setattr(rate, name, value)
+    rate.full_clean()
+    rate.save()
+    audit_record(
+        action=AuditEvent.Action.CREATED if created else AuditEvent.Action.UPDATED,
+        actor=by,
+        target=rate,
+        data={"changes": changes},
+    )
+    return rate
+
+
+@transaction.atomic
+def ae_targets_save(*, year: int, targets: list[tuple], by: User) -> int:
+    """Set one year's targets, `(school, department or None, target or None)` each; None
+    removes a target. All or nothing; returns how many targets changed."""
+    existing = {
+        (t.school_id, t.department_id): t
+        for t in AeTarget.objects.select_for_update().filter(
+            school__in={school for school, _department, _target in targets}, year=year
+        )
+    }
+    changes = []
+    for school, department, target in targets:
+        row = existing.get((school.pk, department.pk if department else None))
+        if row is not None and target is None:
+            row.delete()
+        elif row is None and target is not None:
+            row = AeTarget(school=school, department=department, year=year, target=target)
+            row.full_clean()
+            row.save()
+        elif row is not None and row.target != target:
+            row.target = target
+            row.full_clean()
+            row.save(update_fields=["target", "updated_at"])
+        else:
+            continue
+        changes.append(
+            {
+                "school": school.pk,
+                "department": department.pk if department else None,
+                "target": None if target is None else str(target),
+            }
+        )
+    if changes:
+        audit_record(
+            action=AuditEvent.Action.UPDATED,
+            actor=by,
+            data={"ae_targets": {"year": year, "changes": changes}},
+        )
+    return len(changes)

@@ -272,6 +272,12 @@ MATRIX: dict[str, Row] = {
     "scheduling:calendar_feed": Row(404, kwargs={"token": "not-a-real-token"}),
     "schools:catalogue": Row(200, LOGIN_REQUIRED),
     "schools:catalogue_import": Row(403, only({"leader": 200, "admin": 200})),
+    # National figures: administrators keep them (the seeded years are there).
+    "schools:funding_rates": Row(403, only({"admin": 200})),
+    "schools:funding_rate_edit": Row(403, only({"admin": 200}), {"year": 2025}),
+    # A school's leaders set its ÅE targets (admins any school's).
+    "schools:ae_targets": Row(403, only({"leader": 200, "admin": 200})),
+    "schools:ae_targets_year": Row(403, only({"leader": 200, "admin": 200}), {"year": 2026}),
     "scheduling:block_create": Row(
         403, only({"coordinator": 200, "other_coordinator": 200, "admin": 200})
     ),

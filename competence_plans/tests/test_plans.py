@@ -232,8 +232,8 @@ def grow(t, copies):
         # session, user, plan, scope check, activities, 2 prefetches (groups, employees),
         # progress (targets ×2, enrollments), figures (activities, named, grouped),
         # goals, comments, next version, transitions' capability, edit check,
-        # may view employees (4) (20)
-        ("competence_plans:detail", 19),
+        # may view employees (4), the years' funding rates (21)
+        ("competence_plans:detail", 20),
         # session, user, plan, scope check, may view employees (4), activities + 2 prefetches,
         # targets (2), enrollments, employees (15)
         ("competence_plans:staff_matrix", 14),

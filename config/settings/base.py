@@ -6,7 +6,6 @@ fails at start-up instead of silently falling back to a default.
 """
 
 import datetime as dt
-from decimal import Decimal
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -423,10 +422,8 @@ EVALUATION_REMINDER_AFTER_DAYS = env.int("EVALUATION_REMINDER_AFTER_DAYS", defau
 EVALUATION_MIN_ANSWERS = env.int("EVALUATION_MIN_ANSWERS", default=3)
 
 # --- Domain settings ----------------------------------------------------------
-# VEU-godtgørelse per participant course day in DKK. It changes every year, so
-# it is a setting: 911 DKK/day is the 2023 rate (4,555 DKK a week / 5).
-VEU_DAILY_RATE_DKK = env.float("VEU_DAILY_RATE_DKK", default=911.0)
-VEU_DAILY_RATE_DKK = Decimal(str(VEU_DAILY_RATE_DKK))
+# VEU compensation and participant fees change every year: they are data
+# (schools.FundingRate, kept by administrators at /schools/rates/), not settings.
 
 # --- Logs, errors, health -----------------------------------------------------
 # One line per request and per task with time, level, logger, request id and user id

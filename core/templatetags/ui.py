@@ -88,3 +88,12 @@ def css_string(value) -> str:
         else:
             out.append(char)
     return mark_safe("".join(out))
+
+
+@register.filter
+def dkk(value) -> str:
+    """An amount in whole kroner, grouped as the language writes it; a dash for an amount
+    that cannot be given (a year without rates: the page says which)."""
+    from django.template.defaultfilters import floatformat
+
+    return "–" if value is None or value == "" else floatformat(value, "0g")

@@ -16,7 +16,7 @@ PRINT_SETTINGS = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'db': s.DATABASES['default'], "
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
-    "'veu': str(s.VEU_DAILY_RATE_DKK), 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE}, default=str))"
+    "'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE}, default=str))"
 )
 
 
@@ -44,7 +44,6 @@ def test_defaults_are_sqlite_eager_celery_danish_and_debug_off():
     assert values["eager"] is True
     assert values["lang"] == "da"
     assert values["tz"] == "Europe/Copenhagen"
-    assert values["veu"] == "911.0"
 
 
 def test_database_url_switches_to_postgresql_with_the_native_pool():
@@ -86,8 +85,12 @@ def test_email_url_configures_smtp():
     ]
 
 
-def test_veu_rate_is_a_setting():
-    assert settings_with(DJANGO_SECRET_KEY="x" * 50, VEU_DAILY_RATE_DKK="950.5")["veu"] == "950.5"
+def test_the_veu_rate_is_no_longer_a_setting():
+    """Rates are data per year (schools.FundingRate); an old env file's value is ignored."""
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(hasattr(s, 'VEU_DAILY_RATE_DKK'))"
+    result = run_django(code, DJANGO_SECRET_KEY="x" * 50, VEU_DAILY_RATE_DKK="950.5")
+    assert result.stdout.strip() == "False", result.stderr
 
 
 @pytest.mark.parametrize(
@@ -95,7 +98,7 @@ def test_veu_rate_is_a_setting():
     [
         {"DJANGO_DEBUG": "perhaps"},
         {"DJANGO_DEBUG": "false"},  # no secret key
-        {"DJANGO_SECRET_KEY": "x" * 50, "VEU_DAILY_RATE_DKK": "lots"},
+        {"DJANGO_SECRET_KEY": "x" * 50, "AXES_FAILURE_LIMIT": "lots"},
         {
             "DJANGO_SECRET_KEY": "x" * 50,
             "DATABASE_URL": "postgres://app@db:5432/x",

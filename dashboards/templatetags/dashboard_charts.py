@@ -99,3 +99,76 @@ def bar_chart(items, chart_id: str, summary: str):
             [(x, y, label, lw, by, bw, tx, ty, v) for x, y, label, lw, by, bw, tx, ty, v in parts],
         ),
     )
+
+
+TARGET = "#495057"
+
+
+@register.simple_tag
+def target_chart(months, chart_id: str):
+    """Cumulative ÅE month by month: the target (dashed), what has been realised (solid,
+    up to this month) and the forecast (dotted: realised, then planned)."""
+    if not months:
+        return ""
+    series = {
+        "target": [m["cumulative_target"] for m in months],
+        "realised": [m["cumulative_realised"] for m in months if m["past"]],
+        "forecast": [m["cumulative_forecast"] for m in months],
+    }
+    values = [float(v) for line in series.values() for v in line if v is not None]
+    peak = max(values, default=0.0) or 1.0
+    slot, left, top, plot = 44, 12, 10, 110
+    width, base = max(320, left * 2 + slot * len(months)), top + plot
+
+    def points(line):
+        return " ".join(
+            f"{left + slot * n + slot // 2},{base - round(plot * float(v) / peak)}"
+            for n, v in enumerate(line)
+            if v is not None
+        )
+
+    lines = [
+        (points(series["target"]), TARGET, "6 4") if None not in series["target"] else None,
+        (points(series["forecast"]), PLANNED, "2 3"),
+        (points(series["realised"]), REALISED, "none") if series["realised"] else None,
+    ]
+    labels = [
+        (left + slot * n + slot // 2, base + 14, formats.date_format(m["month"], "M y"))
+        for n, m in enumerate(months)
+    ]
+    last = months[-1]
+    title = _(
+        "Cumulative ÅE by the end of %(month)s: target %(target)s (dashed), forecast "
+        "%(forecast)s (dotted), realised so far %(realised)s (solid)"
+    ) % {
+        "month": formats.date_format(last["month"], "F Y"),
+        "target": "–"
+        if last["cumulative_target"] is None
+        else formats.number_format(last["cumulative_target"], 1),
+        "forecast": formats.number_format(last["cumulative_forecast"], 1),
+        "realised": formats.number_format(series["realised"][-1] if series["realised"] else 0, 1),
+    }
+    return format_html(
+        '<svg class="dash-chart" role="img" aria-labelledby="{id}" viewBox="0 0 {w} {h}" '
+        'width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg"><title id="{id}">{title}'
+        "</title>{lines}{labels}"
+        '<line x1="6" y1="{base}" x2="{end}" y2="{base}" stroke="#6c757d" stroke-width="1"/>'
+        "</svg>",
+        id=chart_id,
+        w=width,
+        h=base + 24,
+        title=title,
+        base=base,
+        end=width - 6,
+        lines=format_html_join(
+            "",
+            '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" '
+            'stroke-dasharray="{}"/>',
+            [line for line in lines if line and line[0]],
+        ),
+        labels=format_html_join(
+            "",
+            '<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="#495057">{}</text>',
+            labels,
+        ),
+    )

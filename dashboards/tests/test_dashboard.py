@@ -19,7 +19,8 @@ from companies.models import VEU_ELIGIBLE_LEVELS, EducationLevel
 from dashboards import selectors
 from partnerships.models import Partnership
 from scheduling.models import CourseBlock, Enrollment
-from schools.figures import aarselever, veu_compensation_dkk
+from schools.figures import aarselever, funding_rates
+from schools.models import AeTarget, FundingRate
 from tests.factories import (
     AmuCourseFactory,
     CompanyFactory,
@@ -35,7 +36,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+# The period crosses a year boundary: the figures take each year's rates.
+START, END = dt.date(2025, 7, 1), dt.date(2026, 6, 30)
 
 
 def generate(school, rng, partnerships=3, blocks_each=3):
@@ -96,17 +98,19 @@ def expected(school, department=None):
                 continue
             days = block.course.duration_days
             month = block.start_date.replace(day=1)
+            veu_per_day = funding_rates()[block.start_date.year].veu_per_day
             realised = e.status == "completed" and block.status == "held"
             eligible = e.employee.education_level in VEU_ELIGIBLE_LEVELS
             rows["participants"] += 1
             rows["days"] += days
             rows["realised"] += days if realised else 0
             rows["eligible"] += days if eligible else 0
+            rows["veu"] += days * veu_per_day if eligible else 0
             months[month]["planned"] += days
             months[month]["realised"] += days if realised else 0
             key = e.plan_activity.plan.partnership_id
             per_partnership[key]["days"] += days
-            per_partnership[key]["eligible"] += days if eligible else 0
+            per_partnership[key]["veu"] += days * veu_per_day if eligible else 0
     return rows, months, per_partnership
 
 
@@ -120,12 +124,13 @@ def test_figures_equal_the_figures_computed_from_the_rows(seed):
         filters = selectors.Filters(schools=[school], start=START, end=END, department=department)
         scope = selectors.scope_for(Partnership.objects.all(), CourseBlock.objects.all(), filters)
         rows, months, per_partnership = expected(school, department)
-        totals = selectors.participants_total(scope)
+        totals = selectors.participants_total(scope, funding_rates())
         assert totals["participants"] == rows["participants"]
         assert totals["days"] == rows["days"]
         assert totals["realised_days"] == rows["realised"]
         assert totals["ae"] == aarselever(rows["days"])
-        assert totals["veu"] == veu_compensation_dkk(rows["eligible"])
+        assert totals["veu"] == rows["veu"].quantize(Decimal("0.01"))
+        assert totals["missing_years"] == ()
         blocks = selectors.blocks_panel(scope)
         assert blocks["held"] == rows["held"]
         assert blocks["cancelled"] == rows["cancelled"]
@@ -135,12 +140,29 @@ def test_figures_equal_the_figures_computed_from_the_rows(seed):
             m["month"]: (m["planned_days"], m["realised_days"]) for m in selectors.months(scope)
         }
         assert got_months == {month: (v["planned"], v["realised"]) for month, v in months.items()}
+        # Against target: the months' ÅE are the rows' days / 200; the forecast is the
+        # realised ÅE up to the month of `today` (inside the period), then the planned.
+        AeTarget.objects.update_or_create(
+            school=school, department=department, year=2025, defaults={"target": 60}
+        )
+        AeTarget.objects.update_or_create(
+            school=school, department=department, year=2026, defaults={"target": 120}
+        )
+        today = dt.date(2026, 2, 10)
+        t = selectors.against_target(filters, selectors.months(scope), today)
+        assert t["target"] == Decimal(6 * 5 + 6 * 10)  # Jul–Dec 2025, Jan–Jun 2026
+        for m in t["months"]:
+            planned = aarselever(months[m["month"]]["planned"])
+            realised = aarselever(months[m["month"]]["realised"])
+            assert (m["planned"], m["realised"]) == (planned, realised)
+            assert m["forecast"] == (realised if m["month"] < dt.date(2026, 2, 1) else planned)
+        assert t["forecast"] == sum((m["forecast"] for m in t["months"]), Decimal(0))
         got_partnerships = {
-            p["partnership_id"]: (p["days"], p["veu"]) for p in selectors.per_partnership(scope)
+            p["partnership_id"]: (p["days"], p["veu"])
+            for p in selectors.per_partnership(scope, funding_rates())
         }
         assert got_partnerships == {
-            pk: (v["days"], veu_compensation_dkk(v["eligible"]))
-            for pk, v in per_partnership.items()
+            pk: (v["days"], v["veu"].quantize(Decimal("0.01"))) for pk, v in per_partnership.items()
         }
     portfolio = selectors.portfolio(scope, filters)
     by_state = defaultdict(int)
@@ -251,13 +273,15 @@ def test_the_dashboard_query_count_is_the_same_at_demo_and_ten_times_the_data(cl
     assert dict(first) == {
         # Five more than before the one conflict engine: it also finds blackout weeks,
         # holidays and closed periods, and plans' periods (each one query, whatever
-        # the number of blocks).
-        "dashboards:school": 35,
-        "dashboards:network": 15,
+        # the number of blocks); one more for the year's funding rates, one for the
+        # ÅE targets (the demo seeds them).
+        "dashboards:school": 37,
+        "dashboards:network": 16,
         "dashboards:blocks": 13,
         # One fewer than before the access package: the company check asks for the one
-        # membership it needs instead of loading all of the user's roles.
-        "dashboards:company": 18,
+        # membership it needs instead of loading all of the user's roles; one more for
+        # the funding rates its economics are priced with.
+        "dashboards:company": 19,
     }
 
 
@@ -301,3 +325,57 @@ def test_the_block_list_pages_by_50_and_counts_every_block(client):
     assert "51 hold" in first.content.decode()
     second = client.get(reverse("dashboards:blocks"), {"page": 2})
     assert len(second.context["page_obj"].object_list) == 1
+
+
+def test_blocks_either_side_of_new_year_take_their_own_years_rates(client):
+    """Week 52 of 2025 and week 2 of 2026, two eligible participants and one who is
+    not: VEU = 2 × 5 days × the year's daily rate, added up; a year without rates is
+    named on the page and no amount is shown."""
+    FundingRate.objects.all().delete()
+    FundingRate.objects.create(
+        year=2025, veu_per_week=4500, fee_per_week=1000, full_price_per_week=3500
+    )
+    FundingRate.objects.create(
+        year=2026, veu_per_week=5000, fee_per_week=1100, full_price_per_week=4000
+    )
+    school = SchoolFactory()
+    plan = CompetencePlanFactory(partnership=PartnershipFactory(lead_school=school))
+    course = AmuCourseFactory(duration_days=5)
+    activity = PlanActivityFactory(plan=plan, amu_course=course)
+    company = plan.partnership.company
+    people = [
+        EmployeeFactory(company=company, education_level=level)
+        for level in ("skilled", "unskilled", "long_higher")
+    ]
+    for monday in (dt.date.fromisocalendar(2025, 52, 1), dt.date.fromisocalendar(2026, 2, 1)):
+        block = CourseBlockFactory(
+            school=school,
+            course=course,
+            start_date=monday,
+            end_date=monday + dt.timedelta(days=4),
+            status=CourseBlock.Status.CONFIRMED,
+        )
+        for person in people:
+            EnrollmentFactory(
+                course_block=block,
+                plan_activity=activity,
+                employee=person,
+                status=Enrollment.Status.ENROLLED,
+            )
+    client.force_login(SchoolMembershipFactory(school=school, role=SchoolRole.LEADER).user)
+    period = {"start": "2025-12-01", "end": "2026-01-31"}
+
+    dashboard = client.get(reverse("dashboards:school"), period).context["dashboard"]
+    # 2025: 10 eligible days × 900; 2026: 10 × 1,000
+    assert dashboard.totals["veu"] == Decimal("19000.00")
+    assert dashboard.totals["days"] == Decimal(30)
+    assert [p["veu"] for p in dashboard.partnerships] == [Decimal("19000.00")]
+
+    FundingRate.objects.filter(year=2026).delete()
+    response = client.get(reverse("dashboards:school"), period)
+    dashboard = response.context["dashboard"]
+    assert dashboard.totals["veu"] is None and dashboard.totals["missing_years"] == (2026,)
+    assert dashboard.totals["days"] == Decimal(30)  # ÅE still count
+    assert "ingen satser for 2026" in response.content.decode()
+    export = client.get(reverse("dashboards:school"), {**period, "export": "partnerships"})
+    assert export.status_code == 200

@@ -65,7 +65,7 @@ QUERY_COUNTS = [
     ("leader", 9),
     ("consultant", 9),
     ("teacher", 8),
-    ("hr", 14),
+    ("hr", 15),  # and the funding rates the plan figures are priced at
     ("admin", 9),
     ("nobody", 7),
 ]

@@ -77,9 +77,10 @@ PAGES = [
     ("companies:employees", {"pk": "company_a"}, 13),
     # is coordinator?, filter choices (schools, coordinators), count, rows, may add? (6)
     ("partnerships:list", {}, 8),
-    # partnership, plans, plan figures, meetings, row with counts, other schools,
-    # blocks, action items, transitions' capability, experiences, timeline (2), edit checks (14)
-    ("partnerships:detail", {"pk": "partnership_a"}, 16),
+    # partnership, plans, plan figures and their funding rates, meetings, row with counts,
+    # other schools, blocks, action items, transitions' capability, experiences,
+    # timeline (2), edit checks (15)
+    ("partnerships:detail", {"pk": "partnership_a"}, 17),
     # count, page of rows (2)
     ("partnerships:meetings", {}, 4),
     # meeting with its partnership and company, schools, participants,

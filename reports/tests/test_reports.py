@@ -218,8 +218,8 @@ def test_competence_plan_queries_do_not_grow_with_the_participants():
         counts.append(len(queries))
     # partnership, plan, activities + target groups + named targets, progress (targets ×2,
     # enrollment states), goals, figures (activities, targets ×2), whether the requester
-    # may see names (their company role), participants, blocks
-    assert counts == [15, 15]
+    # may see names (their company role), participants, blocks, funding rates
+    assert counts == [16, 16]
 
 
 @pytest.mark.pdf
