@@ -184,6 +184,14 @@ def build_tenants(world: dict) -> dict:
         company=world["company_a"], name="Kontakt A", role=Contact.Role.HR
     )
     world["group_a"] = EmployeeGroup.objects.create(company=world["company_a"], name="Gruppe A")
+    from companies.models import CertificateType, EmployeeCertificate
+
+    world["certificate_a"] = EmployeeCertificate.objects.create(
+        employee=world["employee_a"],
+        type=CertificateType.objects.create(name="Førstehjælpsbevis", validity_months=24),
+        issued_on=timezone.localdate() - dt.timedelta(days=700),
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+    )
     from competence_plans.models import CompetenceGoal
     from tests.factories import PlanActivityFactory
 

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import BlackoutWeek, Company, Contact, Employee, EmployeeGroup
+from .models import (
+    BlackoutWeek,
+    CertificateType,
+    Company,
+    Contact,
+    Employee,
+    EmployeeCertificate,
+    EmployeeGroup,
+)
 
 
 class ContactInline(admin.TabularInline):
@@ -54,3 +62,20 @@ class BlackoutWeekAdmin(admin.ModelAdmin):
     search_fields = ["company__name", "note"]
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
+
+
+@admin.register(CertificateType)
+class CertificateTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "validity_months", "renewing_course"]
+    search_fields = ["name", "renewing_course__number", "renewing_course__title"]
+    list_select_related = ["renewing_course"]
+    autocomplete_fields = ["renewing_course"]
+
+
+@admin.register(EmployeeCertificate)
+class EmployeeCertificateAdmin(admin.ModelAdmin):
+    list_display = ["type", "employee", "issued_on", "expires_on", "source"]
+    list_filter = ["type", "source"]
+    search_fields = ["employee__name", "type__name"]
+    list_select_related = ["type", "employee"]
+    raw_id_fields = ["employee"]

@@ -1,15 +1,19 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import (
+    CertificateType,
     Company,
     Contact,
     EducationLevel,
     Employee,
+    EmployeeCertificate,
     EmployeeGroup,
     Sector,
     SizeBand,
 )
+from core.forms import DateInput, PlausibleDatesMixin
 from core.isoweek import parse_iso_week
 from core.validators import is_ascii_digits
 from schools.models import School
@@ -143,3 +147,30 @@ class BlackoutWeekForm(forms.Form):
             return parse_iso_week(self.cleaned_data["week"])
         except ValueError as error:
             raise forms.ValidationError(_("Write the week as 2026-W48.")) from error
+
+
+class CertificateForm(PlausibleDatesMixin, forms.ModelForm):
+    class Meta:
+        model = EmployeeCertificate
+        fields = ["type", "issued_on", "expires_on", "note"]
+        widgets = {"issued_on": DateInput, "expires_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = CertificateType.objects.order_by("name")
+
+    def clean_issued_on(self):
+        issued = self.cleaned_data["issued_on"]
+        if issued > timezone.localdate():
+            raise forms.ValidationError(_("A certificate cannot be issued in the future."))
+        return issued
+
+
+class CertificateImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "Columns: navn or e-mail, certifikat, udstedt, and optionally udløber and note. "
+            "Danish or English headings."
+        ),
+    )

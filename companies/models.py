@@ -280,3 +280,102 @@ class BlackoutWeek(TimeStampedModel):
         self.first_day = week_monday(self.iso_year, self.iso_week)
         self.last_day = self.first_day + dt.timedelta(days=6)
         super().save(*args, **kwargs)
+
+
+# Certificates this close to their expiry are listed for renewal.
+EXPIRY_WARNING_DAYS = 90
+
+
+class CertificateType(TimeStampedModel):
+    """A certificate people must hold and renew (forklift, first aid, welding…), and the
+    AMU course that renews it, when there is one."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("Empty: the certificate does not expire."),
+    )
+    renewing_course = models.ForeignKey(
+        "schools.AmuCourse",
+        verbose_name=_("renewing AMU course"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewed_certificate_types",
+        help_text=_("Passing it issues or renews the certificate."),
+    )
+
+    class Meta:
+        verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def expiry_from(self, issued_on: dt.date) -> dt.date | None:
+        if self.validity_months is None:
+            return None
+        from dateutil.relativedelta import relativedelta
+
+        return issued_on + relativedelta(months=self.validity_months)
+
+
+class EmployeeCertificate(TimeStampedModel):
+    """One certificate an employee holds, entered, imported or issued by passing the
+    type's renewing AMU course."""
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Entered")
+        IMPORTED = "imported", _("Imported")
+        AMU = "amu", _("AMU course passed")
+
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    type = models.ForeignKey(
+        CertificateType,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    issued_on = models.DateField(_("issued"))
+    expires_on = models.DateField(
+        _("expires"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: from the type's validity, or never."),
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.ENTERED
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("employee certificate")
+        verbose_name_plural = _("employee certificates")
+        ordering = ["expires_on", "type__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("issued_on")),
+                name="certificate_expires_after_issue",
+            )
+        ]
+        indexes = [models.Index(fields=["expires_on"])]
+
+    def __str__(self):
+        return f"{self.type} – {self.employee}"
+
+    def clean(self):
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValidationError({"expires_on": _("The expiry date is before the issue date.")})
+
+    def expires_within(self, today: dt.date, days: int = EXPIRY_WARNING_DAYS) -> bool:
+        return self.expires_on is not None and self.expires_on <= today + dt.timedelta(days=days)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from companies.models import Company, Employee, EmployeeGroup
@@ -49,3 +51,46 @@ def employee_list(company: Company, *, filters: dict) -> QuerySet[Employee]:
     if status != "all":
         employees = employees.filter(active=status == "active")
     return employees.order_by("name", "pk")
+
+
+# How many certificates to renew an overview lists before linking to all of them.
+EXPIRING_SHOWN = 5
+
+
+def current_certificates(employees: QuerySet[Employee]) -> QuerySet:
+    """Each employee's newest certificate of each type: an older one that a renewal
+    replaced (a later expiry, or none) is history, not something to renew. Of two that
+    never expire, the later issued is current."""
+    from companies.models import EmployeeCertificate
+
+    others = EmployeeCertificate.objects.filter(
+        employee=OuterRef("employee"), type=OuterRef("type")
+    ).exclude(pk=OuterRef("pk"))
+    outlasts_expiring = others.filter(
+        Q(expires_on__isnull=True)
+        | Q(expires_on__gt=OuterRef("expires_on"))
+        | Q(expires_on=OuterRef("expires_on"), pk__gt=OuterRef("pk"))
+    )
+    outlasts_lasting = others.filter(expires_on__isnull=True).filter(
+        Q(issued_on__gt=OuterRef("issued_on"))
+        | Q(issued_on=OuterRef("issued_on"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        EmployeeCertificate.objects.filter(employee__in=employees)
+        .exclude(Q(expires_on__isnull=False) & Exists(outlasts_expiring))
+        .exclude(Q(expires_on__isnull=True) & Exists(outlasts_lasting))
+    )
+
+
+def expiring_certificates(employees: QuerySet[Employee], today, days: int | None = None):
+    """The current certificates of the active employees that have expired or expire
+    within `days` (90 by default), soonest first, with their type and renewing course."""
+    from companies.models import EXPIRY_WARNING_DAYS
+
+    horizon = today + dt.timedelta(days=EXPIRY_WARNING_DAYS if days is None else days)
+    return (
+        current_certificates(employees.filter(active=True, anonymised_at__isnull=True))
+        .filter(expires_on__lte=horizon)
+        .select_related("employee", "type__renewing_course")
+        .order_by("expires_on", "employee__name", "type__name")
+    )

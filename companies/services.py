@@ -1,11 +1,13 @@
 """Writes for companies, contacts, groups and employees."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from accounts.services import audit_record
 from companies.importing import ImportRow
-from companies.models import Company, Contact, Employee, EmployeeGroup
+from companies.models import Company, Contact, Employee, EmployeeCertificate, EmployeeGroup
 from schools.models import School
 
 
@@ -126,3 +128,69 @@ def blackout_week_add(*, company: Company, iso_year: int, iso_week: int, note: s
 
 def blackout_week_remove(*, week) -> None:
     week.delete()
+
+
+@transaction.atomic
+def certificate_add(*, employee: Employee, by: User, **fields) -> EmployeeCertificate:
+    """Record a certificate an employee holds; without an expiry date it takes the type's
+    validity (or never expires)."""
+    certificate = EmployeeCertificate(employee=employee, **fields)
+    if certificate.expires_on is None and certificate.issued_on and certificate.type_id:
+        certificate.expires_on = certificate.type.expiry_from(certificate.issued_on)
+    certificate.full_clean()
+    certificate.save()
+    audit_record(action=AuditEvent.Action.CREATED, actor=by, target=certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_remove(*, certificate: EmployeeCertificate, by: User) -> None:
+    audit_record(
+        action=AuditEvent.Action.UPDATED,
+        actor=by,
+        target=certificate.employee,
+        data={"certificate_removed": str(certificate.type), "issued": str(certificate.issued_on)},
+    )
+    certificate.delete()
+
+
+@transaction.atomic
+def certificates_import(*, company: Company, rows: list, by: User) -> dict[str, int]:
+    """Add checked certificate rows (companies.certificate_import) to the records of the
+    company's employees; rows already on a record are skipped. All or nothing."""
+    import datetime as dt
+
+    from companies.models import CertificateType
+
+    types = {t.pk: t for t in CertificateType.objects.filter(pk__in={r.type_id for r in rows})}
+    employees = set(company.employees.values_list("pk", flat=True))
+    added = skipped = 0
+    for row in rows:
+        issued = dt.date.fromisoformat(row.issued)
+        if row.employee_id not in employees or row.type_id not in types:
+            raise ValidationError(
+                _("An employee or certificate type of the file is gone. Upload it again.")
+            )
+        certificate_type = types[row.type_id]
+        _row, created = EmployeeCertificate.objects.get_or_create(
+            employee_id=row.employee_id,
+            type=certificate_type,
+            issued_on=issued,
+            defaults={
+                "expires_on": dt.date.fromisoformat(row.expires)
+                if row.expires
+                else certificate_type.expiry_from(issued),
+                "source": EmployeeCertificate.Source.IMPORTED,
+                "note": row.note,
+            },
+        )
+        added += created
+        skipped += not created
+    summary = {"added": added, "skipped": skipped}
+    audit_record(
+        action=AuditEvent.Action.IMPORTED,
+        actor=by,
+        target=company,
+        data={"certificates": summary},
+    )
+    return summary

@@ -41,4 +41,9 @@ urlpatterns = [
     path(
         "<int:pk>/employees/export.csv", views.EmployeeExportView.as_view(), name="employee_export"
     ),
+    path(
+        "<int:pk>/certificates/import/",
+        views.CertificateImportView.as_view(),
+        name="certificate_import",
+    ),
 ]

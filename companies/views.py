@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +24,10 @@ from core.tables import csv_response
 from core.validators import parse_id
 from core.views import FormPageMixin
 
-from . import services
+from . import certificate_import, services
 from .forms import (
     BlackoutWeekForm,
+    CertificateImportForm,
     CompanyFilterForm,
     CompanyForm,
     ContactForm,
@@ -36,7 +37,14 @@ from .forms import (
     EmployeeImportForm,
 )
 from .importing import ImportFileError, ImportRow, check_rows, read_table
-from .selectors import company_list, employee_groups_with_counts, employee_list
+from .models import CertificateType
+from .selectors import (
+    EXPIRING_SHOWN,
+    company_list,
+    employee_groups_with_counts,
+    employee_list,
+    expiring_certificates,
+)
 
 
 class CompanyListView(LoginRequiredMixin, TemplateView):
@@ -70,14 +78,21 @@ class CompanyDetailView(CompanyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, company = self.request.user, self.company
+        can_view_employees = can(user, Capability.VIEW_EMPLOYEES, company)
+        today = timezone.localdate()
         return super().get_context_data(
             company=company,
+            # The first few to renew; the full list is the records' "Certificates to renew".
+            expiring=list(expiring_certificates(company.employees.all(), today)[:EXPIRING_SHOWN])
+            if can_view_employees
+            else None,
+            today=today,
             contacts=list(company.contacts.order_by("name")),
             groups=list(employee_groups_with_counts(company)),
             can_edit=can(user, Capability.EDIT, company),
             can_manage_employees=can(user, Capability.MANAGE_EMPLOYEES, company),
             can_manage_people=can(user, Capability.MANAGE_PEOPLE, company),
-            can_view_employees=can(user, Capability.VIEW_EMPLOYEES, company),
+            can_view_employees=can_view_employees,
             blackout_weeks=list(company.blackout_weeks.all()),
             blackout_form=BlackoutWeekForm(),
             **kwargs,
@@ -384,3 +399,71 @@ class BlackoutWeekView(CompanyMixin, View):
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(self.company_url() + "#blackout")
+
+
+CERTIFICATE_IMPORT_SESSION_KEY = "certificate_import:{}"
+
+
+class CertificateImportView(CompanyMixin, View):
+    """Certificates for many employees from one file: upload → preview with each row's
+    errors → confirm; nothing is written until every row is valid and the user confirms."""
+
+    capability = Capability.MANAGE_EMPLOYEES
+    template_name = "companies/certificate_import.html"
+
+    def render(self, form, rows=()):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "company": self.company,
+                "form": form,
+                "rows": rows,
+                "error_count": sum(1 for row in rows if row.errors),
+                "new_count": sum(1 for row in rows if not row.errors and not row.already),
+                "types": CertificateType.objects.order_by("name"),
+            },
+        )
+
+    def get(self, request, pk):
+        return self.render(CertificateImportForm())
+
+    def post(self, request, pk):
+        key = CERTIFICATE_IMPORT_SESSION_KEY.format(self.company.pk)
+        if "confirm" in request.POST:
+            return self.confirm(key)
+        form = CertificateImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        try:
+            rows = certificate_import.check_rows(
+                self.company, certificate_import.read_table(form.cleaned_data["file"])
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.render(form)
+        if any(row.errors for row in rows):
+            request.session.pop(key, None)
+        else:
+            request.session[key] = [row.as_data() for row in rows]
+        return self.render(CertificateImportForm(), rows)
+
+    def confirm(self, key):
+        stored = self.request.session.pop(key, None)
+        if not stored:
+            messages.error(self.request, _("The preview has expired. Upload the file again."))
+            return redirect("companies:certificate_import", self.company.pk)
+        rows = [certificate_import.CertificateRow(**row) for row in stored]
+        try:
+            summary = services.certificates_import(
+                company=self.company, rows=rows, by=self.request.user
+            )
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect("companies:certificate_import", self.company.pk)
+        messages.success(
+            self.request,
+            _("Certificates imported: %(added)s added, %(skipped)s already on the records.")
+            % summary,
+        )
+        return redirect("records:expiring", self.company.pk)

@@ -287,3 +287,54 @@ def version_changes(plan: CompetencePlan) -> VersionChanges | None:
         goals=_compare(_goals(previous), _goals(plan)),
         activities=_compare(_activities(previous), _activities(plan)),
     )
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """People of the plan's company whose certificate of one type is expiring, and the
+    AMU course that renews it."""
+
+    certificate_type: object
+    course: object
+    certificates: list
+
+    @property
+    def employees(self) -> list:
+        return [c.employee for c in self.certificates]
+
+
+def renewal_proposals(plan: CompetencePlan, today) -> list[Renewal]:
+    """For the plan's company: certificates expiring within 90 days (or expired) whose
+    type names an active renewing course, grouped by type, leaving out the people an
+    activity of the plan already gives that course. Three queries."""
+    from django.db.models import Prefetch
+
+    from companies.selectors import expiring_certificates
+
+    certificates = list(
+        expiring_certificates(Employee.objects.filter(company=plan.partnership.company_id), today)
+        .filter(type__renewing_course__active=True)
+        .select_related("type__renewing_course")
+    )
+    if not certificates:
+        return []
+    courses = {c.type.renewing_course_id for c in certificates}
+    people_ids = {c.employee_id for c in certificates}
+    only_them = Employee.objects.filter(pk__in=people_ids)
+    covered = set()
+    for activity in plan.activities.filter(amu_course__in=courses).prefetch_related(
+        Prefetch("target_employees", queryset=only_them),
+        Prefetch("target_groups__employees", queryset=only_them),
+    ):
+        people = {e.pk for e in activity.target_employees.all()} | {
+            e.pk for g in activity.target_groups.all() for e in g.employees.all()
+        }
+        covered |= {(activity.amu_course_id, pk) for pk in people}
+    grouped: dict[int, list] = {}
+    for certificate in certificates:
+        if (certificate.type.renewing_course_id, certificate.employee_id) not in covered:
+            grouped.setdefault(certificate.type_id, []).append(certificate)
+    return [
+        Renewal(rows[0].type, rows[0].type.renewing_course, rows)
+        for rows in sorted(grouped.values(), key=lambda r: (r[0].expires_on, r[0].type.name))
+    ]

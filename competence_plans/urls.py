@@ -18,6 +18,7 @@ urlpatterns = [
         views.GoalCoursesView.as_view(),
         name="goal_courses",
     ),
+    path("<int:pk>/renewals/", views.RenewalView.as_view(), name="renewal"),
     path("<int:pk>/activities/new/", views.ActivityFormView.as_view(), name="activity_create"),
     path(
         "<int:pk>/activities/<int:activity_pk>/edit/",

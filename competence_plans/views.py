@@ -3,7 +3,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -17,7 +19,13 @@ from schools.search import course_suggestions
 
 from . import services
 from .forms import ActivityForm, CommentForm, GoalForm, PlanForm, TransitionForm
-from .selectors import plan_figures, plan_progress, staff_matrix, version_changes
+from .selectors import (
+    plan_figures,
+    plan_progress,
+    renewal_proposals,
+    staff_matrix,
+    version_changes,
+)
 
 
 class PlanMixin(ScopedLoadMixin):
@@ -54,7 +62,13 @@ class PlanDetailView(PlanMixin, TemplateView):
         activities = _activities(plan)
         progress = plan_progress(plan, activities)
         editable = plan.status == CompetencePlan.Status.DRAFT and can(user, Capability.EDIT, plan)
+        show_names = can(user, Capability.VIEW_EMPLOYEES, plan.partnership.company)
         return super().get_context_data(
+            # Certificates of the company's people to renew: proposed while the plan is
+            # written, to those who may see the people.
+            renewals=renewal_proposals(plan, timezone.localdate())
+            if editable and show_names
+            else [],
             plan=plan,
             figures=plan_figures(plan),
             activities=[(a, progress[a.pk]) for a in activities],
@@ -71,7 +85,7 @@ class PlanDetailView(PlanMixin, TemplateView):
             can_new_version=can(user, Capability.EDIT, plan)
             and plan.status in ("approved", "in_progress", "completed"),
             goal_form=GoalForm() if editable else None,
-            show_names=can(user, Capability.VIEW_EMPLOYEES, plan.partnership.company),
+            show_names=show_names,
             # Blocks are scheduled from an approved plan's AMU activities by its coordinator.
             can_schedule=plan.status in ("approved", "in_progress")
             and can(user, Capability.EDIT, plan),
@@ -244,6 +258,64 @@ class GoalCoursesView(PlanMixin, View):
             % {"course": f"{course.number} {course.title}"},
         )
         return redirect("competence_plans:activity_update", self.plan.pk, activity.pk)
+
+
+class RenewalView(PlanMixin, View):
+    """POST: add the renewing AMU course of one certificate type as an activity for the
+    people of the company whose certificate of that type is expiring."""
+
+    capability = Capability.EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        plan = self.plan
+        if not can(request.user, Capability.VIEW_EMPLOYEES, plan.partnership.company):
+            raise PermissionDenied(_("Your role does not give access to the employees."))
+        wanted = parse_id(request.POST.get("certificate_type"))
+        renewal = next(
+            (
+                r
+                for r in renewal_proposals(plan, timezone.localdate())
+                if r.certificate_type.pk == wanted
+            ),
+            None,
+        )
+        if renewal is None:
+            messages.error(request, _("Nobody's certificate of that kind needs renewing now."))
+            return redirect(self.plan_url() + "#renewals")
+        course = renewal.course
+        try:
+            activity = services.activity_create(
+                plan=plan,
+                kind=PlanActivity.Kind.AMU_COURSE,
+                amu_course=course,
+                title=course.title,
+                description=_("Renews %(certificate)s.")
+                % {"certificate": renewal.certificate_type},
+                days=course.duration_days,
+                planned_start=plan.period_start,
+                planned_end=plan.period_end,
+                target_employees=renewal.employees,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.plan_url() + "#renewals")
+        messages.success(
+            request,
+            ngettext(
+                "%(course)s was added for %(n)s person whose %(certificate)s expires. "
+                "Check when it fits.",
+                "%(course)s was added for %(n)s people whose %(certificate)s expires. "
+                "Check when it fits.",
+                len(renewal.employees),
+            )
+            % {
+                "course": f"{course.number} {course.title}",
+                "n": len(renewal.employees),
+                "certificate": renewal.certificate_type,
+            },
+        )
+        return redirect("competence_plans:activity_update", plan.pk, activity.pk)
 
 
 class ActivityFormView(PlanMixin, PlanFormPage, FormView):

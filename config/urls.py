@@ -14,6 +14,7 @@ urlpatterns = [
     path("", home_views.HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("companies/", include("companies.urls")),
+    path("companies/", include("scheduling.record_urls")),
     path("partnerships/", include("partnerships.urls")),
     path("plans/", include("competence_plans.urls")),
     path("schools/", include("schools.urls")),

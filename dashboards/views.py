@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from access import (
     Capability,
+    can,
     companies_for,
     dashboard_schools,
     dashboard_scope,
@@ -21,6 +22,7 @@ from access import (
     roles_of,
 )
 from access.mixins import get_for_user_or_404
+from companies.selectors import EXPIRING_SHOWN, expiring_certificates
 from competence_plans.models import CompetencePlan
 from competence_plans.selectors import partnership_economics, plans_figures
 from core.pagination import paginate
@@ -406,6 +408,12 @@ class CompanyDashboardView(LoginRequiredMixin, TemplateView):
             .select_related("course", "school")
             .order_by("start_date")[:20]
         )
+        # Names of employees: only for those who may see the employees.
+        expiring = (
+            list(expiring_certificates(company.employees.all(), today)[:EXPIRING_SHOWN])
+            if can(user, Capability.VIEW_EMPLOYEES, company)
+            else None
+        )
         results = evaluation_selectors.results_for(
             evaluation_selectors.Scope(Q(company=company), Q(company=company))
         )
@@ -418,6 +426,7 @@ class CompanyDashboardView(LoginRequiredMixin, TemplateView):
             missing_years=sorted({year for e in economics.values() for year in e.missing_years}),
             plans=[(p, figures.get(p.pk), progress.get(p.pk, {})) for p in plans],
             upcoming=upcoming,
+            expiring=expiring,
             results=results,
             reports=list(reports_for(user).filter(partnership__company=company)[:10]),
             today=today,

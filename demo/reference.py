@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import SchoolMembership, SchoolRole
 from scheduling.models import TeacherQualification
-from schools.models import AmuCourse, Department, Fkb, School
+from schools.models import AmuCourse, Department, Fkb, FundingRate, School
+from schools.published_rates import seed_rates
 
 from . import data
 from .base import SeedReport, World, demo_user, username_of
@@ -34,6 +35,8 @@ BACKGROUND_STAFF = [
 
 
 def seed_reference_data(*, today: dt.date, report: SeedReport) -> World:
+    # The migration seeded the rates; a database emptied since gets them back.
+    report.add("funding_rates", seed_rates(FundingRate))
     schools, departments = [], {}
     for spec in data.SCHOOLS:
         school, created = School.objects.get_or_create(

@@ -19,6 +19,7 @@ from .company import generated_company, seed_company
 from .evaluations import seed_evaluations
 from .network import seed_hr_users, seed_network, seed_open_blocks, seed_school_calendar
 from .planner import seed_planner_example
+from .records import seed_records
 from .reference import seed_reference_data
 from .targets import seed_ae_targets
 from .waiting import seed_waiting
@@ -42,4 +43,5 @@ def seed_demo(*, scale: int = 1, today: dt.date | None = None) -> SeedReport:
     seed_planner_example(world, report)
     seed_waiting(report)
     seed_ae_targets(world, report)
+    seed_records(world, report)
     return report

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 
 from accounts.models import AuditEvent, Throttle, UserSession
 from accounts.services import audit_record
-from companies.models import BlackoutWeek, Company, Employee, EmployeeGroup
+from companies.models import BlackoutWeek, Company, Employee, EmployeeCertificate, EmployeeGroup
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity, PlanComment
 from evaluations.models import Answer, Conclusion, Invitation
 from notifications.models import Notification
@@ -101,6 +101,7 @@ PROSE_SOURCES = (
     ProseSource(Company, ("strategy", "development_plans"), _of_company("pk")),
     ProseSource(EmployeeGroup, ("description",), _of_company("company")),
     ProseSource(BlackoutWeek, ("note",), _of_company("company")),
+    ProseSource(EmployeeCertificate, ("note",), _of_company("employee__company")),
     ProseSource(Partnership, ("title", "goals", "agreement_terms"), _of_company("company")),
     ProseSource(
         CompetencePlan,
@@ -342,9 +343,20 @@ def employee_data(employee: Employee) -> dict:
                     e.course_block.end_date.isoformat(),
                 ],
                 "status": e.get_status_display(),
+                "test_result": e.get_test_result_display() or None,
                 "plan": e.plan_activity.plan.title if e.plan_activity else None,
             }
             for e in enrollments
+        ],
+        "certificates": [
+            {
+                "certificate": c.type.name,
+                "issued": c.issued_on.isoformat(),
+                "expires": c.expires_on.isoformat() if c.expires_on else None,
+                "source": c.get_source_display(),
+                "note": c.note,
+            }
+            for c in employee.certificates.select_related("type").order_by("issued_on", "pk")
         ],
         "evaluation_invitations": [
             {

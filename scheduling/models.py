@@ -273,6 +273,19 @@ class Enrollment(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
+
+    class TestResult(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        NOT_PASSED = "not_passed", _("Not passed")
+        NOT_TAKEN = "not_taken", _("No test taken")
+
+    test_result = models.CharField(
+        _("test result"),
+        max_length=20,
+        choices=TestResult.choices,
+        blank=True,
+        help_text=_("For courses that end with a test; empty until recorded."),
+    )
     queued_at = models.DateTimeField(
         _("on the waiting list since"),
         null=True,
@@ -288,12 +301,24 @@ class Enrollment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["employee", "course_block"], name="unique_enrollment_per_block"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(test_result="") | Q(status="completed"),
+                name="test_result_only_when_completed",
+            ),
         ]
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self):
         return f"{self.employee} – {self.course_block}"
+
+    @property
+    def certified(self) -> bool:
+        """Whether the AMU certificate is issued: completed, and passed when the course
+        ends with a test."""
+        return self.status == self.Status.COMPLETED and (
+            not self.course_block.course.has_test or self.test_result == self.TestResult.PASSED
+        )
 
     def clean(self):
         errors = {}

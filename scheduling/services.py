@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from access import company_people
 from accounts.models import AuditEvent, CompanyRole, User
 from accounts.services import audit_record
-from companies.models import Employee
+from companies.models import CertificateType, Employee, EmployeeCertificate
 from competence_plans.models import PlanActivity
 from core.isoweek import iso_week_of
 from notifications import kinds
@@ -490,22 +490,68 @@ def enrollment_move(
 
 
 @transaction.atomic
-def attendance_record(*, block: CourseBlock, statuses: dict[int, str], by: User) -> CourseBlock:
-    """After the block: who completed it and who did not show up."""
+def attendance_record(
+    *,
+    block: CourseBlock,
+    statuses: dict[int, str],
+    results: dict[int, str] | None = None,
+    by: User,
+) -> CourseBlock:
+    """After the block: who completed it, who did not show up and, for a course that ends
+    with a test, each participant's result. A pass (or completing a course without a
+    test) issues the certificates the course renews; a corrected result takes back the
+    ones it issued. May be saved again to correct it."""
     if block.end_date > timezone.localdate():
         raise ValidationError(_("Attendance is recorded after the block has ended."))
+    results = results or {}
     allowed = {Enrollment.Status.COMPLETED, Enrollment.Status.NO_SHOW}
-    for enrollment in block.enrollments.exclude(status=Enrollment.Status.CANCELLED):
+    known_results = {"", *Enrollment.TestResult.values}
+    if any(value not in known_results for value in results.values()):
+        raise ValidationError(_("Choose passed, not passed or no test taken."))
+    has_test = block.course.has_test
+    renews = list(CertificateType.objects.filter(renewing_course=block.course_id))
+    for enrollment in block.enrollments.exclude(
+        status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.WAITING]
+    ).select_related("course_block__course"):
         status = statuses.get(enrollment.pk)
-        if status in allowed and status != enrollment.status:
-            enrollment.status = status
-            enrollment.save(update_fields=["status", "updated_at"])
+        if status not in allowed:
+            status = enrollment.status
+        result = results.get(enrollment.pk, enrollment.test_result) if has_test else ""
+        if status != Enrollment.Status.COMPLETED:
+            result = ""
+        if (status, result) != (enrollment.status, enrollment.test_result):
+            enrollment.status, enrollment.test_result = status, result
+            enrollment.save(update_fields=["status", "test_result", "updated_at"])
+        _certificates_follow(enrollment, renews)
     block.status = CourseBlock.Status.HELD
     block.save(update_fields=["status", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATED, actor=by, target=block, data={"attendance": True}
     )
     return block
+
+
+def _certificates_follow(enrollment: Enrollment, renews: list[CertificateType]) -> None:
+    """The certificates a passed block issues exist exactly while its result says so."""
+    block = enrollment.course_block
+    for certificate_type in renews:
+        issued = EmployeeCertificate.objects.filter(
+            employee=enrollment.employee_id,
+            type=certificate_type,
+            source=EmployeeCertificate.Source.AMU,
+            issued_on=block.end_date,
+        )
+        if enrollment.certified and not issued.exists():
+            EmployeeCertificate.objects.create(
+                employee_id=enrollment.employee_id,
+                type=certificate_type,
+                source=EmployeeCertificate.Source.AMU,
+                issued_on=block.end_date,
+                expires_on=certificate_type.expiry_from(block.end_date),
+                note=f"{block.course.number} {block.reference}"[:200],
+            )
+        elif not enrollment.certified:
+            issued.delete()
 
 
 @transaction.atomic

@@ -297,6 +297,7 @@ class BlockDetailView(BlockMixin, TemplateView):
             can_change_places=can_edit and open_block,
             can_record_attendance=(can_edit or can(user, Capability.RECORD_ATTENDANCE, block))
             and block.end_date <= timezone.localdate(),
+            test_results=Enrollment.TestResult.choices,
             move_form=MoveEnrollmentForm(blocks=other_blocks) if can_edit and open_block else None,
             reservation_form=ReservationForm(companies=_reserving_companies(user, block))
             if can_edit and open_block
@@ -475,6 +476,15 @@ class EnrollmentMoveView(BlockMixin, View):
         return redirect("scheduling:block_detail", target.pk)
 
 
+def _per_enrollment(data, prefix: str) -> dict[int, str]:
+    """`prefix<enrollment id>` fields of a form, by id (ids that are not numbers dropped)."""
+    return {
+        parse_id(key.removeprefix(prefix)): value
+        for key, value in data.items()
+        if key.startswith(prefix) and parse_id(key.removeprefix(prefix))
+    }
+
+
 class AttendanceView(BlockMixin, View):
     http_method_names = ["post"]
 
@@ -485,13 +495,14 @@ class AttendanceView(BlockMixin, View):
             self.block,
             _("The block's teachers and coordinators record attendance."),
         )
-        statuses = {
-            parse_id(key.removeprefix("attendance-")): value
-            for key, value in request.POST.items()
-            if key.startswith("attendance-") and parse_id(key.removeprefix("attendance-"))
-        }
+        statuses, results = (
+            _per_enrollment(request.POST, "attendance-"),
+            _per_enrollment(request.POST, "result-"),
+        )
         try:
-            services.attendance_record(block=self.block, statuses=statuses, by=request.user)
+            services.attendance_record(
+                block=self.block, statuses=statuses, results=results, by=request.user
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

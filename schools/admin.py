@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from .models import AmuCourse, Department, Fkb, FundingRate, School
+from .models import AeTarget, AmuCourse, Department, Fkb, FundingRate, School
 
 
 class DepartmentInline(admin.TabularInline):
@@ -36,8 +36,8 @@ class FkbAdmin(admin.ModelAdmin):
 
 @admin.register(AmuCourse)
 class AmuCourseAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "duration_days", "fkb", "active", "is_sample"]
-    list_filter = ["active", "is_sample", "fkb"]
+    list_display = ["number", "title", "duration_days", "fkb", "has_test", "active", "is_sample"]
+    list_filter = ["active", "has_test", "is_sample", "fkb"]
     search_fields = ["number", "title", "fkb__code", "fkb__title"]
     list_select_related = ["fkb"]
     autocomplete_fields = ["fkb"]
@@ -54,3 +54,10 @@ class FundingRateAdmin(admin.ModelAdmin):
         "full_price_per_week",
         "full_price_is_estimate",
     ]
+
+
+@admin.register(AeTarget)
+class AeTargetAdmin(admin.ModelAdmin):
+    list_display = ["school", "department", "year", "target"]
+    list_filter = ["year", "school"]
+    list_select_related = ["school", "department"]

@@ -99,6 +99,11 @@ class AmuCourse(TimeStampedModel):
         related_name="courses",
     )
     active = models.BooleanField(_("active"), default=True)
+    has_test = models.BooleanField(
+        _("ends with a test"),
+        default=False,
+        help_text=_("Since 2020 the AMU certificate of such a course is issued only on a pass."),
+    )
     is_sample = models.BooleanField(
         _("sample data"),
         default=False,

@@ -199,6 +199,15 @@ MATRIX: dict[str, Row] = {
     ),
     "companies:employee_import": Row(404, only(COMPANY_EDITORS), CA),
     "companies:employee_export": Row(404, only(EMPLOYEE_READERS), CA, download=True),
+    # --- competence records (scheduling/record_urls.py) ---
+    "records:employee": Row(404, only(EMPLOYEE_READERS), {**CA, "employee_pk": pk("employee_a")}),
+    "records:certificate_remove": Row(
+        404,
+        only(COMPANY_EDITORS),
+        {**CA, "employee_pk": pk("employee_a"), "certificate_pk": pk("certificate_a")},
+    ),
+    "records:expiring": Row(404, only(EMPLOYEE_READERS), CA),
+    "companies:certificate_import": Row(404, only(COMPANY_EDITORS), CA),
     # --- partnerships ---
     "partnerships:list": Row(200, LOGIN_REQUIRED),
     "partnerships:create": Row(403, only(REGISTRARS)),
@@ -246,6 +255,7 @@ MATRIX: dict[str, Row] = {
     "competence_plans:goal_delete": Row(
         404, only(PARTNERSHIP_EDITORS), {**PLA, "goal_pk": pk("goal_a")}
     ),
+    "competence_plans:renewal": Row(404, only(POST_ONLY_PARTNERSHIP_EDITORS), PLA),
     "competence_plans:goal_courses": Row(
         404, only(PARTNERSHIP_EDITORS), {**PLA, "goal_pk": pk("goal_a")}
     ),

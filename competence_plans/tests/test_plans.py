@@ -215,9 +215,25 @@ def test_progress_and_staff_matrix(tenants):
 
 
 def grow(t, copies):
-    for _ in range(copies):
+    from django.utils import timezone
+
+    from companies.models import CertificateType, EmployeeCertificate
+    from tests.factories import AmuCourseFactory
+
+    renewed, _ = CertificateType.objects.get_or_create(
+        name="Truckcertifikat", defaults={"renewing_course": AmuCourseFactory()}
+    )
+    for n in range(copies):
         group = EmployeeGroupFactory(company=t["company_a"])
         employee = EmployeeFactory(company=t["company_a"], group=group)
+        # Certificates to renew: the plan proposes their course (two queries, however
+        # many there are).
+        EmployeeCertificate.objects.create(
+            employee=employee,
+            type=renewed,
+            issued_on=dt.date(2024, 1, 1),
+            expires_on=timezone.localdate() + dt.timedelta(days=n),
+        )
         activity = PlanActivityFactory(plan=t["plan_a"])
         activity.target_groups.add(group)
         activity.target_employees.add(employee)
@@ -232,8 +248,9 @@ def grow(t, copies):
         # session, user, plan, scope check, activities, 2 prefetches (groups, employees),
         # progress (targets ×2, enrollments), figures (activities, named, grouped),
         # goals, comments, next version, transitions' capability, edit check,
-        # may view employees (4), the years' funding rates (21)
-        ("competence_plans:detail", 20),
+        # may view employees (4), the years' funding rates, certificates to renew and the
+        # plan's activities of their renewing courses (2) (22)
+        ("competence_plans:detail", 22),
         # session, user, plan, scope check, may view employees (4), activities + 2 prefetches,
         # targets (2), enrollments, employees (15)
         ("competence_plans:staff_matrix", 14),

@@ -32,7 +32,13 @@ def grow(t, copies: int) -> None:
         plan = CompetencePlanFactory(partnership=t["partnership_a"])
         group = EmployeeGroupFactory(company=t["company_a"])
         PlanActivityFactory(plan=plan).target_groups.add(group)
-        EmployeeFactory(company=t["company_a"], group=group)
+        employee = EmployeeFactory(company=t["company_a"], group=group)
+        # A certificate to renew: the company page lists the first few.
+        employee.certificates.create(
+            type=t["certificate_a"].type,
+            issued_on=dt.date(2024, 1, 1),
+            expires_on=timezone.localdate() + dt.timedelta(days=n % 80),
+        )
         t["company_a"].contacts.create(name=f"Kontakt {n}", role="hr")
         meeting = Meeting.objects.create(
             kind="partnership",
@@ -70,8 +76,8 @@ PAGES = [
     ("companies:list", {}, 6),
     # company, contacts, groups with counts, partnerships with counts,
     # capability checks for edit / manage employees / manage people / view employees
-    # (10 small EXISTS), blackout weeks (15)
-    ("companies:detail", {"pk": "company_a"}, 17),
+    # (10 small EXISTS), blackout weeks, certificates to renew (16)
+    ("companies:detail", {"pk": "company_a"}, 18),
     # company, may view employees (4), count, may manage (2), groups, rows,
     # may handle personal data? (11)
     ("companies:employees", {"pk": "company_a"}, 13),
