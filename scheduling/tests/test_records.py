@@ -406,3 +406,29 @@ def test_the_export_holds_certificates_and_results_and_anonymising_blanks_the_no
     held = EmployeeCertificate.objects.get(employee=anna)
     assert "Gudrun" not in held.note
     assert held.expires_on and held.type.name == "Førstehjælp"  # the record itself stays
+
+
+def test_a_certificates_state_at_each_boundary():
+    from scheduling.records import certificate_state
+
+    def state(days, current=True):
+        expires = None if days is None else TODAY + dt.timedelta(days=days)
+        return certificate_state(
+            EmployeeCertificate(issued_on=TODAY, expires_on=expires), current=current, today=TODAY
+        )
+
+    assert state(-1) == "expired"
+    assert state(0) == "expiring"  # valid through its last day
+    assert state(90) == "expiring"
+    assert state(91) == "valid"
+    assert state(None) == "valid"
+    assert state(-400, current=False) == "history"
+
+
+def test_a_renewing_course_taken_out_of_the_catalogue_is_not_proposed(client, world):
+    course = AmuCourseFactory(active=False)
+    first_aid = CertificateType.objects.create(name="Førstehjælpsbevis", renewing_course=course)
+    certificate(EmployeeFactory(company=world["company_a"]), 30, first_aid)
+    plan = CompetencePlanFactory(partnership=world["partnership_a"])
+    client.force_login(world["coordinator"])
+    assert client.get(reverse("competence_plans:detail", args=[plan.pk])).context["renewals"] == []
