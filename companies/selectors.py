@@ -2,7 +2,13 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from companies.models import Company, Employee, EmployeeGroup
+from companies.models import (
+    EXPIRY_WARNING_DAYS,
+    Company,
+    Employee,
+    EmployeeCertificate,
+    EmployeeGroup,
+)
 from core.subqueries import count_of
 
 
@@ -61,8 +67,6 @@ def current_certificates(employees: QuerySet[Employee]) -> QuerySet:
     """Each employee's newest certificate of each type: an older one that a renewal
     replaced (a later expiry, or none) is history, not something to renew. Of two that
     never expire, the later issued is current."""
-    from companies.models import EmployeeCertificate
-
     others = EmployeeCertificate.objects.filter(
         employee=OuterRef("employee"), type=OuterRef("type")
     ).exclude(pk=OuterRef("pk"))
@@ -85,8 +89,6 @@ def current_certificates(employees: QuerySet[Employee]) -> QuerySet:
 def expiring_certificates(employees: QuerySet[Employee], today, days: int | None = None):
     """The current certificates of the active employees that have expired or expire
     within `days` (90 by default), soonest first, with their type and renewing course."""
-    from companies.models import EXPIRY_WARNING_DAYS
-
     horizon = today + dt.timedelta(days=EXPIRY_WARNING_DAYS if days is None else days)
     return (
         current_certificates(employees.filter(active=True, anonymised_at__isnull=True))

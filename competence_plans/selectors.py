@@ -2,7 +2,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
+
 from companies.models import VEU_ELIGIBLE_LEVELS, Employee
+from companies.selectors import expiring_certificates
 from competence_plans.models import CompetenceGoal, CompetencePlan, PlanActivity
 from schools.figures import NO_ECONOMICS, Economics, Volumes, funding_rates
 
@@ -307,10 +310,6 @@ def renewal_proposals(plan: CompetencePlan, today) -> list[Renewal]:
     """For the plan's company: certificates expiring within 90 days (or expired) whose
     type names an active renewing course, grouped by type, leaving out the people an
     activity of the plan already gives that course. Three queries."""
-    from django.db.models import Prefetch
-
-    from companies.selectors import expiring_certificates
-
     certificates = list(
         expiring_certificates(Employee.objects.filter(company=plan.partnership.company_id), today)
         .filter(type__renewing_course__active=True)

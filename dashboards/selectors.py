@@ -26,6 +26,7 @@ from evaluations.selectors import INDEX_DEFINITIONS
 from partnerships.models import ActionItem, Partnership
 from scheduling.models import PARTICIPATING_STATUSES, CourseBlock, Enrollment
 from schools.figures import Economics, Volumes, aarselever, funding_rates
+from schools.models import AeTarget
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 DAYS = F("course_block__course__duration_days")
@@ -428,8 +429,6 @@ def against_target(filters: Filters, months_rows: list[dict], today: dt.date) ->
     calendar = _months_between(filters.start, filters.end)
     if len(calendar) > TARGET_MONTHS_AT_MOST:
         return {"shown": False, "reason": "too_long"}
-    from schools.models import AeTarget
-
     years = sorted({m.year for m in calendar})
     if filters.department:
         holders = {filters.department.pk: filters.department}
