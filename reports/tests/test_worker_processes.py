@@ -65,10 +65,19 @@ class PrivateRedis:
 
 
 def wait_until(condition, what, seconds=60.0, every=0.05):
+    from django.db import OperationalError
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except OperationalError as error:
+            # An in-process worker thread writing the job: SQLite's shared in-memory test
+            # database refuses a read of a table another connection is writing ("database
+            # table is locked") instead of waiting for it. Not yet, then: ask again.
+            if "locked" not in str(error):
+                raise
         time.sleep(every)
     raise AssertionError(f"gave up waiting for {what} after {seconds} s")
 
