@@ -68,9 +68,11 @@ def ae_targets_save(*, year: int, targets: list[tuple], by: User) -> int:
     removes a target. All or nothing; returns how many targets changed."""
     existing = {
         (t.school_id, t.department_id): t
-        for t in AeTarget.objects.select_for_update().filter(
-            school__in={school for school, _department, _target in targets}, year=year
-        )
+        # Locks the year's rows only (the model's ordering joins the nullable department,
+        # which PostgreSQL cannot lock).
+        for t in AeTarget.objects.select_for_update(of=("self",))
+        .filter(school__in={school for school, _department, _target in targets}, year=year)
+        .order_by("pk")
     }
     changes = []
     for school, department, target in targets:
