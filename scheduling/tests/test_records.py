@@ -432,3 +432,29 @@ def test_a_renewing_course_taken_out_of_the_catalogue_is_not_proposed(client, wo
     plan = CompetencePlanFactory(partnership=world["partnership_a"])
     client.force_login(world["coordinator"])
     assert client.get(reverse("competence_plans:detail", args=[plan.pk])).context["renewals"] == []
+
+
+def test_the_record_and_renewal_pages_take_the_same_queries_whatever_the_data(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    anna = EmployeeFactory(company=world["company_a"])
+    client.force_login(world["hr"])
+    urls = [record_url(world, anna), reverse("records:expiring", args=[world["company_a"].pk])]
+    counts = []
+    for more in (1, 6):
+        for n in range(more):
+            certificate(anna, n)
+            certificate(EmployeeFactory(company=world["company_a"]), n)
+            block, (enrollment,) = held_block(participants=1)
+            Enrollment.objects.filter(pk=enrollment.pk).update(
+                employee=anna, status="completed", test_result="passed"
+            )
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+    # record: session, user, company, may view employees (memberships), employee, may
+    # manage, current certificates, certificates, enrollments, activities (11);
+    # certificates to renew: session, user, company, may view, may manage, count, page (7)
+    assert counts == [11, 7, 11, 7]
