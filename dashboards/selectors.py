@@ -11,6 +11,7 @@ the year each block starts in (`schools.figures`).
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from django.conf import settings
@@ -60,28 +61,63 @@ class Scope:
     all_blocks: QuerySet  # any date (attention: the coming weeks)
     enrollments: QuerySet  # in the period
 
+    @cached_property
+    def volumes(self) -> list[dict]:
+        """The places of the period added up by month, partnership and course, one
+        query read once: the months, partnerships, courses, FKBs and totals panels each
+        add these rows up their own way, instead of each aggregating every place again."""
+        return list(
+            self.enrollments.annotate(month=TruncMonth("course_block__start_date"))
+            .values(
+                "month",
+                "plan_activity__plan__partnership_id",
+                "plan_activity__plan__partnership__title",
+                "plan_activity__plan__partnership__company__name",
+                "course_block__course__number",
+                "course_block__course__title",
+                "course_block__course__fkb__code",
+                "course_block__course__fkb__title",
+            )
+            .annotate(
+                participants=Count("pk"),
+                days=days(),
+                realised_days=days(REALISED),
+                eligible_days=days(ELIGIBLE_DAYS),
+            )
+            .order_by()
+        )
+
 
 def scope_for(partnerships: QuerySet, blocks: QuerySet, filters: Filters) -> Scope:
+    """The scope's partnerships and blocks, read once as ids (two or three small
+    queries). Every panel then starts from plain lists of ids, which the database answers
+    from its indexes; as nested subqueries over the user's schools and partnerships,
+    each panel's query was planned anew and joined whole tables before filtering, so its
+    cost followed the database rather than the school."""
     school_ids = [s.pk for s in filters.schools]
     partnerships = partnerships.filter(of_schools(school_ids))
     if filters.coordinator:
         partnerships = partnerships.filter(coordinator=filters.coordinator)
     if filters.sector:
         partnerships = partnerships.filter(company__sector=filters.sector)
+    partnership_ids = list(partnerships.order_by().values_list("pk", flat=True))
+    partnerships = Partnership.objects.filter(pk__in=partnership_ids)
     all_blocks = blocks.filter(school__in=school_ids)
     if filters.department:
         all_blocks = all_blocks.filter(department=filters.department)
     if filters.restricts_partnerships:
         all_blocks = all_blocks.filter(
-            enrollments__plan_activity__plan__partnership__in=partnerships
+            enrollments__plan_activity__plan__partnership__in=partnership_ids
         )
-    all_blocks = CourseBlock.objects.filter(pk__in=all_blocks.values("pk"))
-    in_period = all_blocks.filter(start_date__gte=filters.start, start_date__lte=filters.end)
+    dates = list(all_blocks.order_by().values_list("pk", "start_date").distinct())
+    in_period = [pk for pk, start in dates if filters.start <= start <= filters.end]
+    all_blocks = CourseBlock.objects.filter(pk__in=[pk for pk, _start in dates])
+    in_period = CourseBlock.objects.filter(pk__in=in_period)
     enrollments = Enrollment.objects.filter(
-        course_block__in=in_period, status__in=PARTICIPATING
+        course_block__in=in_period.values("pk"), status__in=PARTICIPATING
     ).exclude(course_block__status=CourseBlock.Status.CANCELLED)
     if filters.restricts_partnerships:
-        enrollments = enrollments.filter(plan_activity__plan__partnership__in=partnerships)
+        enrollments = enrollments.filter(plan_activity__plan__partnership__in=partnership_ids)
     return Scope(partnerships, in_period, all_blocks, enrollments)
 
 
@@ -157,39 +193,40 @@ def blocks_panel(scope: Scope) -> dict:
     return figures
 
 
+def _added_up(rows, key, fields) -> dict:
+    """`rows` summed per `key(row)`, each of `fields`, in the order keys first appear."""
+    totals: dict = {}
+    for row in rows:
+        entry = totals.setdefault(key(row), dict.fromkeys(fields, 0))
+        for name in fields:
+            entry[name] += row[name]
+    return totals
+
+
 def months(scope: Scope) -> list[dict]:
     """Per month of the block's start: participants, participant days and ÅE, planned
-    and realised; one query."""
-    rows = (
-        scope.enrollments.annotate(month=TruncMonth("course_block__start_date"))
-        .values("month")
-        .annotate(
-            participants=Count("pk"),
-            planned_days=days(),
-            realised_days=days(REALISED),
-        )
-        .order_by("month")
+    and realised; from the scope's volumes."""
+    by_month = _added_up(
+        scope.volumes, lambda r: r["month"], ("participants", "days", "realised_days")
     )
     return [
         {
-            **row,
-            "planned_ae": aarselever(row["planned_days"]),
+            "month": month,
+            "participants": row["participants"],
+            "planned_days": row["days"],
+            "realised_days": row["realised_days"],
+            "planned_ae": aarselever(row["days"]),
             "realised_ae": aarselever(row["realised_days"]),
         }
-        for row in rows
+        for month, row in sorted(by_month.items())
     ]
 
 
 def per_partnership(scope: Scope, rates: dict) -> list[dict]:
-    """AMU participant days, ÅE and the VEU estimate per partnership; one query (a row
-    per partnership and year, added up here)."""
+    """AMU participant days, ÅE and the VEU estimate per partnership, priced at the
+    rates of each block's year; from the scope's volumes."""
     rows: dict[object, dict] = {}
-    for row in scope.enrollments.values(
-        "plan_activity__plan__partnership_id",
-        "plan_activity__plan__partnership__title",
-        "plan_activity__plan__partnership__company__name",
-        year=YEAR,
-    ).annotate(participants=Count("pk"), days=days(), eligible_days=days(ELIGIBLE_DAYS)):
+    for row in scope.volumes:
         pk = row["plan_activity__plan__partnership_id"]
         entry = rows.setdefault(
             pk,
@@ -202,7 +239,7 @@ def per_partnership(scope: Scope, rates: dict) -> list[dict]:
             },
         )
         entry["participants"] += row["participants"]
-        entry["volumes"].add(row["year"], row["days"], row["eligible_days"])
+        entry["volumes"].add(row["month"].year, row["days"], row["eligible_days"])
     result = []
     for entry in rows.values():
         economics = Economics.of(entry.pop("volumes").result(), rates)
@@ -211,39 +248,33 @@ def per_partnership(scope: Scope, rates: dict) -> list[dict]:
     return sorted(result, key=lambda r: (-r["days"], r["title"] or ""))
 
 
+def _top(scope: Scope, code: str, title: str, limit: int) -> list[dict]:
+    totals = _added_up(scope.volumes, lambda r: (r[code], r[title]), ("participants", "days"))
+    rows = [{code: c, title: t, **figures} for (c, t), figures in totals.items()]
+    # Most participant days first, then by number or code (none last, as in SQL).
+    rows.sort(key=lambda r: (-r["days"], r[code] is None, r[code] or ""))
+    return rows[:limit]
+
+
 def top_courses(scope: Scope, limit=5) -> list[dict]:
-    """One query."""
-    return list(
-        scope.enrollments.values("course_block__course__number", "course_block__course__title")
-        .annotate(participants=Count("pk"), days=days())
-        .order_by("-days", "course_block__course__number")[:limit]
-    )
+    """From the scope's volumes."""
+    return _top(scope, "course_block__course__number", "course_block__course__title", limit)
 
 
 def top_fkbs(scope: Scope, limit=5) -> list[dict]:
-    """One query."""
-    return list(
-        scope.enrollments.values(
-            "course_block__course__fkb__code", "course_block__course__fkb__title"
-        )
-        .annotate(participants=Count("pk"), days=days())
-        .order_by("-days", "course_block__course__fkb__code")[:limit]
-    )
+    """From the scope's volumes."""
+    return _top(scope, "course_block__course__fkb__code", "course_block__course__fkb__title", limit)
 
 
 def participants_total(scope: Scope, rates: dict) -> dict:
-    """Totals for the period, and what they bring at each year's rates; one query."""
+    """Totals for the period, and what they bring at each year's rates; from the
+    scope's volumes."""
     totals = {"participants": 0, "days": Decimal(0), "realised_days": Decimal(0)}
     volumes = Volumes()
-    for row in scope.enrollments.values(year=YEAR).annotate(
-        participants=Count("pk"),
-        days=days(),
-        realised_days=days(REALISED),
-        eligible_days=days(ELIGIBLE_DAYS),
-    ):
+    for row in scope.volumes:
         for key in totals:
             totals[key] += row[key]
-        volumes.add(row["year"], row["days"], row["eligible_days"])
+        volumes.add(row["month"].year, row["days"], row["eligible_days"])
     economics = Economics.of(volumes.result(), rates)
     totals["ae"] = aarselever(totals["days"])
     totals["realised_ae"] = aarselever(totals["realised_days"])

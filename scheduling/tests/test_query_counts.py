@@ -52,12 +52,13 @@ PAGES = [
     ("coordinator", "scheduling:block_detail", "block_a", 16),
     # may browse, count, may import, FKB choices, page of courses (5)
     ("coordinator", "schools:catalogue", None, 7),
-    # school staff?; the engine's survey: blocks with a double-booked teacher, with a
+    # school staff?; the engine's survey: the live blocks' ids (read once, so that no
+    # scan re-plans the user's scope), blocks with a double-booked teacher, with a
     # double-booked person, plan periods, blackout weeks (one union), the blocks' date
-    # range, blocks over holidays or closures, closures, capacity (8); the flagged blocks
+    # range, blocks over holidays or closures, closures, capacity (9); the flagged blocks
     # in order, the page's teacher and employee pairs (2), their names, which others are
-    # visible (14)
-    ("coordinator", "scheduling:conflicts", None, 16),
+    # visible (15)
+    ("coordinator", "scheduling:conflicts", None, 17),
     # keeps a school's calendar?, the form's schools (counted, then listed), the closed
     # periods with their schools; holidays are computed, not read (4)
     ("coordinator", "scheduling:closures", None, 6),
