@@ -11,8 +11,8 @@ the year each block starts in (`schools.figures`).
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Value
