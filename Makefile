@@ -48,9 +48,15 @@ lint: $(VENV)/.dev.stamp
 
 ## mutation: one deliberate error at a time in the rule modules ([tool.mutmut] in
 ## pyproject.toml), each run against the tests that call it; a tool, not a CI step
+## (TEST_DB_TEMPLATE: a SQLite database migrated once and copied into each run's test
+## database, instead of migrating one per mutant; see conftest.py)
+MUTATION_DB := $(CURDIR)/var/mutation-template.sqlite3
 mutation: $(VENV)/.dev.stamp
-	rm -rf mutants
-	-HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run
+	rm -rf mutants $(MUTATION_DB)
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///$(MUTATION_DB) \
+		$(BIN)/python manage.py migrate -v0
+	-TEST_DB_TEMPLATE=$(MUTATION_DB) HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run
 	$(BIN)/mutmut results
 
 format: $(VENV)/.dev.stamp

@@ -27,6 +27,32 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+if os.environ.get("TEST_DB_TEMPLATE"):
+    # `make mutation` runs the tests once per mutant: migrating a new test database each
+    # time (5 s) would be most of the run. A SQLite file migrated once is copied into
+    # each run's in-memory test database instead; the tests see the same tables and the
+    # rows the migrations seed. Only for mutation runs: `make test` migrates as always.
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker):
+        import sqlite3
+
+        from django.conf import settings
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            assert connection.vendor == "sqlite", "TEST_DB_TEMPLATE is for SQLite"
+            name = connection.creation._get_test_db_name()
+            connection.close()
+            settings.DATABASES["default"]["NAME"] = name
+            connection.settings_dict["NAME"] = name
+            connection.ensure_connection()
+            template = sqlite3.connect(os.environ["TEST_DB_TEMPLATE"])
+            template.backup(connection.connection)
+            template.close()
+        yield
+
+
 @pytest.fixture
 def world(db):
     """Two schools, two companies, one partnership each, and a user per role."""
