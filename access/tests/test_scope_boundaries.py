@@ -17,6 +17,16 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _danish():
+    """The words are asserted in Danish, the product's language, whatever an earlier
+    test left active."""
+    from django.utils import translation
+
+    with translation.override("da"):
+        yield
+
+
 def test_company_people_are_the_active_holders_of_the_role_asked_for(world):
     company = world["company_a"]
     manager = CompanyMembershipFactory(company=company, role=CompanyRole.MANAGER).user

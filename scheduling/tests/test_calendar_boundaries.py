@@ -17,6 +17,17 @@ from scheduling.calendar import (
     dates_in_week,
 )
 
+
+@pytest.fixture(autouse=True)
+def _danish():
+    """The words are asserted in Danish, the product's language, whatever an earlier
+    test left active."""
+    from django.utils import translation
+
+    with translation.override("da"):
+        yield
+
+
 MONDAY = dt.date(2026, 3, 2)
 
 
@@ -95,3 +106,40 @@ def test_only_monday_to_friday_are_open_days():
     sunday = MONDAY + dt.timedelta(days=6)
     assert count_open_days(MONDAY, sunday, {}) == 5
     assert count_open_days(MONDAY, sunday, {MONDAY: "Lukket"}) == 4
+
+
+@pytest.mark.django_db
+def test_a_block_late_in_the_week_sees_a_long_closure_to_its_end(world):
+    """Friday start, a two-day course, the school closed from the Monday after until
+    30 June: the second day is 1 July, within the search limit from the Friday."""
+    from scheduling.models import SchoolClosure
+
+    SchoolClosure.objects.create(
+        school=world["school_a"],
+        name="Ombygning",
+        first_day=dt.date(2026, 3, 9),
+        last_day=dt.date(2026, 6, 30),
+    )
+    dates = block_dates(
+        school_id=world["school_a"].pk,
+        iso_year=2026,
+        iso_week=10,
+        weekday=4,
+        duration_days=Decimal("2"),
+    )
+    assert (dates.start, dates.end) == (dt.date(2026, 3, 6), dt.date(2026, 7, 1))
+
+
+def test_holidays_are_named_in_the_language_in_use_and_in_danish_when_none_is():
+    from django.utils import translation
+
+    from scheduling.calendar import public_holidays
+
+    ascension = dt.date(2027, 5, 6)
+    with translation.override("en"):
+        assert public_holidays(ascension, ascension) == {ascension: "Ascension Day"}
+    with translation.override("da"):
+        danish = public_holidays(ascension, ascension)
+    assert danish == {ascension: "Kristi himmelfartsdag"}
+    with translation.override(None):
+        assert public_holidays(ascension, ascension) == danish

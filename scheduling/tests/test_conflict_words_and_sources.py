@@ -23,6 +23,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _danish():
+    """The words are asserted in Danish, the product's language, whatever an earlier
+    test left active."""
+    from django.utils import translation
+
+    with translation.override("da"):
+        yield
+
+
 MONDAY = dt.date(2027, 9, 6)
 FRIDAY = MONDAY + dt.timedelta(days=4)
 
@@ -78,9 +89,13 @@ def test_a_pooled_block_hears_of_the_blackout_of_the_company_it_runs_at_and_of_i
 
 
 def test_a_company_holding_seats_is_asked_about_its_blackout_week():
+    # Companies first, so that no reservation's id is its company's.
+    for _ in range(3):
+        CompanyFactory()
     holding = CompanyFactory()
     block = _block()
     BlockReservation.objects.create(block=block, company=holding, seats=2)
+    assert BlockReservation.objects.get().pk != holding.pk
     _blackout(holding)
     assert [c.kind for c in _edited(block)] == [conflicts.BLACKOUT]
 
@@ -256,3 +271,48 @@ def test_a_survey_flags_the_blocks_of_a_double_booked_person_by_their_own_ids():
         EnrollmentFactory(course_block=block, employee=person)
     found = conflicts.survey(CourseBlock.objects.filter(pk__in=[first.pk, second.pk]))
     assert found.flags[conflicts.EMPLOYEE] == {first.pk, second.pk}
+
+
+def test_the_week_plans_teacher_flags_keep_to_the_live_blocks_shown():
+    teacher = UserFactory()
+    here, there = SchoolFactory(), SchoolFactory()
+    _block(school=there, teachers=[teacher])
+    _block(school=there, teachers=[teacher])
+    _block(school=here, teachers=[teacher], status=CourseBlock.Status.CANCELLED)
+    assert conflicts.flag_teachers(CourseBlock.objects.filter(school=here)) == set()
+
+
+def test_cancelled_places_take_no_seat_in_the_capacity_scan():
+    block = _block(capacity=1)
+    EnrollmentFactory(course_block=block)
+    EnrollmentFactory(course_block=block, status=Enrollment.Status.CANCELLED)
+    assert conflicts.scan_capacity(CourseBlock.objects.filter(pk=block.pk)) == []
+    EnrollmentFactory(course_block=block)
+    assert conflicts.scan_capacity(CourseBlock.objects.filter(pk=block.pk)) == [
+        conflicts.Finding(conflicts.CAPACITY, block.pk, detail="2/1")
+    ]
+
+
+def test_a_blackout_scan_gives_the_company_and_its_words():
+    company = CompanyFactory(name="Plast A/S")
+    BlackoutWeek.objects.create(company=company, iso_year=2027, iso_week=36, note="Lager")
+    block = _block(company=company)
+    assert conflicts.scan_blackouts(CourseBlock.objects.filter(pk=block.pk)) == [
+        conflicts.Finding(
+            conflicts.BLACKOUT,
+            block.pk,
+            who="Plast A/S",
+            detail="Plast A/S kan ikke sende medarbejdere af sted i uge 36 (Lager).",
+        )
+    ]
+
+
+def test_a_holiday_on_the_saturday_a_block_ends_is_no_lost_day_beside_a_weekday_one():
+    """Christmas 2027: the 24th (agreed day off) is a Friday, the 25th a Saturday. A
+    four-day course from Monday the 20th to Saturday the 25th still has its four days."""
+    block = CourseBlockFactory(
+        start_date=dt.date(2027, 12, 20),
+        end_date=dt.date(2027, 12, 25),
+        course=AmuCourseFactory(duration_days=4),
+    )
+    assert conflicts.scan(CourseBlock.objects.filter(pk=block.pk), [conflicts.CLOSED]) == []

@@ -36,6 +36,16 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _danish():
+    """The words are asserted in Danish, the product's language, whatever an earlier
+    test left active."""
+    from django.utils import translation
+
+    with translation.override("da"):
+        yield
+
+
 def _events(block) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(
