@@ -54,6 +54,17 @@ if os.environ.get("TEST_DB_TEMPLATE"):
 
 
 @pytest.fixture
+def danish():
+    """Danish active for the test: for tests that assert the product's words. A request
+    made by an earlier test through the test client leaves its language active (Django's
+    LocaleMiddleware does not reset it), so words must not depend on test order."""
+    from django.utils import translation
+
+    with translation.override("da"):
+        yield
+
+
+@pytest.fixture
 def world(db):
     """Two schools, two companies, one partnership each, and a user per role."""
     return build_world()

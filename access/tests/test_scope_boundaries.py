@@ -14,17 +14,8 @@ from tests.factories import (
     SchoolMembershipFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _danish():
-    """The words are asserted in Danish, the product's language, whatever an earlier
-    test left active."""
-    from django.utils import translation
-
-    with translation.override("da"):
-        yield
+# The words are asserted in Danish (`danish` in conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("danish")]
 
 
 def test_company_people_are_the_active_holders_of_the_role_asked_for(world):

@@ -17,16 +17,8 @@ from scheduling.calendar import (
     dates_in_week,
 )
 
-
-@pytest.fixture(autouse=True)
-def _danish():
-    """The words are asserted in Danish, the product's language, whatever an earlier
-    test left active."""
-    from django.utils import translation
-
-    with translation.override("da"):
-        yield
-
+# The words are asserted in Danish (`danish` in conftest.py).
+pytestmark = pytest.mark.usefixtures("danish")
 
 MONDAY = dt.date(2026, 3, 2)
 

@@ -21,17 +21,8 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _danish():
-    """The words are asserted in Danish, the product's language, whatever an earlier
-    test left active."""
-    from django.utils import translation
-
-    with translation.override("da"):
-        yield
+# The words are asserted in Danish (`danish` in conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("danish")]
 
 
 MONDAY = dt.date(2027, 9, 6)
