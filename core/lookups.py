@@ -34,18 +34,16 @@ class IntegerFieldIn(In):
             or ((low is None or value >= low) and (high is None or value <= high))
         ]
 
-    def process_rhs(self, compiler, connection):
+    def as_sql(self, compiler, connection):
         if self.rhs_is_direct_value():
             self._in_range(connection)
-        return super().process_rhs(compiler, connection)
-
-    def as_sql(self, compiler, connection):
-        if self.rhs_is_direct_value() and connection.vendor in ("postgresql", "sqlite"):
-            self._in_range(connection)
-            values = sorted({v for v in self.rhs if v is not None})
-            if len(values) > LONG_LIST and all(
-                isinstance(v, int) and not isinstance(v, bool) for v in values
+            values = {v for v in self.rhs if v is not None}
+            if (
+                len(values) > LONG_LIST
+                and connection.vendor in ("postgresql", "sqlite")
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in values)
             ):
+                values = sorted(values)
                 lhs, lhs_params = self.process_lhs(compiler, connection)
                 if connection.vendor == "postgresql":
                     return f"{lhs} = ANY(%s)", (*lhs_params, values)

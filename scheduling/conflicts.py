@@ -263,11 +263,7 @@ class Live(list):
     def of(cls, blocks: "QuerySet | Live") -> "Live":
         if isinstance(blocks, cls):
             return blocks
-        return cls(
-            CourseBlock.objects.filter(pk__in=blocks.values("pk"), status__in=LIVE)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        return cls(_live(blocks).order_by().values_list("pk", flat=True))
 
 
 def _live(blocks: "QuerySet | Live") -> QuerySet:
